@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What every module shares: the connection argument spec (documented once in the
+camops.hikvision.connection doc fragment) and turning module parameters into an ISAPIClient."""
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+    HAS_REQUESTS, HAS_XMLTODICT, REQUESTS_IMPORT_ERROR, XMLTODICT_IMPORT_ERROR, ISAPIClient,
+)
+
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    host=dict(type='str', required=True),
+    port=dict(type='int'),
+    protocol=dict(type='str', default='http', choices=['http', 'https']),
+    username=dict(type='str', default='admin', fallback=(env_fallback, ['HIKVISION_USERNAME'])),
+    password=dict(type='str', no_log=True, fallback=(env_fallback, ['HIKVISION_PASSWORD'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['HIKVISION_VALIDATE_CERTS'])),
+    ca_path=dict(type='path'),
+    timeout=dict(type='int', default=10),
+)
+
+
+def connection_argument_spec(**extra):
+    """A fresh copy of the connection options with the module's own options added."""
+    spec = dict((key, dict(value)) for key, value in CONNECTION_ARGUMENT_SPEC.items())
+    spec.update(extra)
+    return spec
+
+
+def check_libraries(module):
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    if not HAS_XMLTODICT:
+        module.fail_json(msg=missing_required_lib('xmltodict'), exception=str(XMLTODICT_IMPORT_ERROR))
+
+
+def client_from_module(module, password=None):
+    """An ISAPIClient for the device named by the module's connection options."""
+    check_libraries(module)
+    params = module.params
+    if params['timeout'] <= 0:
+        module.fail_json(msg='timeout must be a positive number of seconds, got %s.' % params['timeout'])
+    if params['port'] is not None and not 0 < params['port'] < 65536:
+        module.fail_json(msg='port must be between 1 and 65535, got %s.' % params['port'])
+    return ISAPIClient(
+        host=params['host'],
+        port=params['port'],
+        protocol=params['protocol'],
+        username=params['username'],
+        password=params['password'] if password is None else password,
+        validate_certs=params['validate_certs'],
+        ca_path=params['ca_path'],
+        timeout=params['timeout'],
+    )
+
+
+def fail_from_error(module, error, **result):
+    """Fail the module with the client's one-sentence message and the error's details."""
+    module.fail_json(msg=str(error), error=error.to_dict(), **result)

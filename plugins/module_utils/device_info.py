@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Read a device's facts with as few requests as the asked subsets need."""
+
+from ansible_collections.camops.hikvision.plugins.module_utils import channels as channels_mod
+from ansible_collections.camops.hikvision.plugins.module_utils import platform as platform_mod
+from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
+from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import NotSupportedError
+
+SUBSETS = ('device', 'capabilities', 'users', 'onvif_users', 'channels', 'cloud', 'lockout_policy')
+_NEEDS_CAPABILITIES = ('capabilities', 'onvif_users', 'cloud', 'lockout_policy')
+
+
+def resolve_subsets(names):
+    """['all', '!users'] -> the set of subsets to gather; ValueError on an unknown name."""
+    wanted = set()
+    excluded = set()
+    for raw in names or ['all']:
+        name = (raw or '').strip()
+        negate = name.startswith('!')
+        name = name[1:] if negate else name
+        if name == 'all':
+            target = set(SUBSETS)
+        elif name in SUBSETS:
+            target = {name}
+        else:
+            raise ValueError('Unknown gather_subset %r.' % raw)
+        (excluded if negate else wanted).update(target)
+    if not wanted:
+        wanted = set(SUBSETS)
+    wanted -= excluded
+    wanted.add('device')
+    return wanted
+
+
+def _optional(client, path, notes, label):
+    try:
+        return client.get(path)
+    except NotSupportedError:
+        notes.append('%s: not supported by this device (%s)' % (label, path))
+        return None
+
+
+def gather(client, subsets):
+    """Return the facts dict of hik_device_info for ``subsets`` (a set of SUBSETS names)."""
+    notes = []
+    result = dict(notes=notes)
+    device = system_mod.parse_device_info(client.get(system_mod.DEVICE_INFO_PATH))
+    result['device'] = device
+    kind = device['device_type']
+
+    caps_doc = None
+    caps = {}
+    if subsets & set(_NEEDS_CAPABILITIES):
+        caps_doc = _optional(client, system_mod.CAPABILITIES_PATH, notes, 'capabilities')
+        caps = system_mod.parse_capabilities(caps_doc) if caps_doc is not None else {}
+        result['capabilities'] = caps
+
+    if 'users' in subsets:
+        doc = _optional(client, users_mod.USERS_PATH, notes, 'users')
+        result['users'] = users_mod.parse_user_list(doc) if doc is not None else []
+
+    if 'onvif_users' in subsets:
+        result['onvif_users'] = []
+        if caps.get('onvif_users') is False:
+            notes.append('onvif_users: the device does not offer ONVIF user management')
+        else:
+            doc = _optional(client, users_mod.ONVIF_USERS_PATH, notes, 'onvif_users')
+            if doc is not None:
+                result['onvif_users'] = users_mod.parse_onvif_user_list(doc)
+
+    if 'channels' in subsets:
+        result['channels'] = []
+        if kind == 'ipc':
+            notes.append('channels: not a recorder (device type ipc)')
+        else:
+            doc = _optional(client, channels_mod.INPUT_PROXY_PATH, notes, 'channels')
+            if doc is not None:
+                ip_channels = channels_mod.parse_input_proxy_channels(doc)
+                if ip_channels:
+                    status = channels_mod.parse_channel_status(
+                        _optional(client, channels_mod.INPUT_PROXY_STATUS_PATH, notes, 'channel status'))
+                    for channel in ip_channels:
+                        channel['online'] = status.get(channel['id'])
+                result['channels'] = ip_channels
+                result['max_ip_channels'] = channels_mod.max_ip_channels(doc)
+            if kind == 'dvr':
+                analog = _optional(client, channels_mod.VIDEO_INPUTS_PATH, notes, 'analog channels')
+                if analog is not None:
+                    result['channels'] = channels_mod.parse_video_inputs(analog) + result['channels']
+
+    if 'cloud' in subsets:
+        result['cloud'] = {}
+        if caps.get('cloud_platform') is False or (caps_doc is not None and caps.get('cloud_platform') is None):
+            notes.append('cloud: the device does not offer Hik-Connect (EZVIZ) platform access')
+        else:
+            doc = _optional(client, platform_mod.EZVIZ_PATH, notes, 'cloud')
+            if doc is not None:
+                result['cloud'] = platform_mod.parse_ezviz(doc)
+
+    if 'lockout_policy' in subsets:
+        policy = None
+        if caps.get('lockout_policy') is not False:
+            try:
+                policy = system_mod.parse_lockout_policy(client.get(system_mod.LOCKOUT_PATH))
+            except NotSupportedError:
+                policy = None
+        if policy is None and caps_doc is not None:
+            policy = system_mod.lockout_policy_from_capabilities(caps_doc)
+        if policy is None:
+            notes.append('lockout_policy: the device reports no illegal-login lock policy')
+        result['lockout_policy'] = policy or {}
+
+    if 'capabilities' not in subsets:
+        result.pop('capabilities', None)
+    return result

@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Device identity, capabilities and lockout policy: parsing only (pure, unit-testable)."""
+
+import re
+
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+    xml_bool, xml_get, xml_int, xml_text,
+)
+
+DEVICE_INFO_PATH = '/ISAPI/System/deviceInfo'
+CAPABILITIES_PATH = '/ISAPI/System/capabilities'
+LOCKOUT_PATH = '/ISAPI/Security/illegalLoginLock'
+
+_IPC_TYPES = ('ipcamera', 'ipdome', 'ipzoom', 'ipc', 'thermal')
+_NVR_TYPES = ('nvr', 'hybirdnvr', 'hybridnvr', 'cvr')
+_DVR_TYPES = ('dvr', 'dvs')
+# Hikvision model names: DS-2xxx are cameras; DS-7xxx/8xxx/9xxx are recorders, N after the digits
+# for network (NVR), H for hybrid/analogue (DVR). The i prefix marks AcuSense variants.
+_RECORDER_MODEL_RE = re.compile(r'^i?DS-[789]\d{3}([A-Z])', re.IGNORECASE)
+_CAMERA_MODEL_RE = re.compile(r'^i?DS-2[A-Z0-9]', re.IGNORECASE)
+
+
+def model_kind(model):
+    """ipc / nvr / dvr from a Hikvision model name, or None when the name says nothing."""
+    model = (model or '').strip()
+    match = _RECORDER_MODEL_RE.match(model)
+    if match:
+        letter = match.group(1).upper()
+        if letter == 'N':
+            return 'nvr'
+        if letter in ('H', 'G', 'Q'):
+            return 'dvr'
+        return None
+    if _CAMERA_MODEL_RE.match(model):
+        return 'ipc'
+    return None
+
+
+def normalise_device_type(device_type, model=None):
+    """Map deviceType (plus the model, because a DVR has been seen reporting "IPC") to ipc/nvr/dvr/other."""
+    raw = (device_type or '').strip().lower()
+    by_model = model_kind(model)
+    if raw in _NVR_TYPES:
+        return 'nvr'
+    if raw in _DVR_TYPES:
+        return 'dvr'
+    if raw in _IPC_TYPES:
+        # deviceType "IPC" has been seen on a DVR (DS-7204HUHI-K1): the model name wins then.
+        return by_model if by_model in ('nvr', 'dvr') else 'ipc'
+    return by_model or 'other'
+
+
+def parse_device_info(doc):
+    """DeviceInfo -> the ``device`` dict that hik_device_info returns."""
+    get = doc.get
+    model = xml_text(get('model'))
+    device_type_raw = xml_text(get('deviceType'))
+    return dict(
+        name=xml_text(get('deviceName')),
+        model=model,
+        serial_number=xml_text(get('serialNumber')),
+        mac_address=(xml_text(get('macAddress')) or '').lower() or None,
+        firmware_version=xml_text(get('firmwareVersion')),
+        firmware_build=xml_text(get('firmwareReleasedDate')),
+        device_id=xml_text(get('deviceID')),
+        device_type=normalise_device_type(device_type_raw, model),
+        device_type_raw=device_type_raw,
+        manufacturer=xml_text(get('manufacturer')),
+        hardware_version=xml_text(get('hardwareVersion')),
+        namespace=doc.namespace,
+        xml_version=doc.version,
+    )
+
+
+def _limit(node):
+    if not isinstance(node, dict):
+        return None, None
+    return xml_int(node.get('@min')), xml_int(node.get('@max'))
+
+
+def parse_capabilities(doc):
+    """DeviceCap -> the capability flags the collection decides on.
+
+    Absent flags are None ("the device did not say"), never guessed True or False.
+    """
+    network = doc.get('SysCap', 'NetworkCap', default={})
+    security = doc.get('SecurityCap', default={})
+    pw_min, pw_max = _limit(xml_get(security, 'SecurityLimits', 'LoginPasswordLenLimit'))
+    key_min, key_max = _limit(xml_get(security, 'cfgFileSecretKeyLenLimit'))
+    auth_modes = xml_get(security, 'WebCertificateCap', 'CertificateType')
+    verification = xml_get(network, 'VerificationCodeModification')
+    return dict(
+        cloud_platform=xml_bool(xml_get(network, 'isSupportEZVIZ')),
+        cloud_unbind=xml_bool(xml_get(network, 'isSupportEZVIZUnbind')),
+        verification_code_modify=xml_bool(xml_get(verification, 'verificationCodeModify'))
+        if isinstance(verification, dict) else None,
+        ehome=xml_bool(xml_get(network, 'isSupportEhome'), xml_bool(doc.get('isSupportEhome'))),
+        user_management=xml_int(xml_get(security, 'supportUserNums')) is not None or None,
+        onvif_users=xml_bool(xml_get(security, 'isSupportONVIFUserManagement')),
+        max_users=xml_int(xml_get(security, 'supportUserNums')),
+        user_check=xml_bool(xml_get(security, 'isSupportUserCheck')),
+        lockout_policy=xml_bool(xml_get(security, 'issupIllegalLoginLock')),
+        max_failed_logins=xml_int(xml_get(security, 'maxIllegalLoginTimes')),
+        lockout_minutes=xml_int(xml_get(security, 'maxIllegalLoginLockTime')),
+        password_min_length=pw_min,
+        password_max_length=pw_max,
+        config_export=xml_bool(xml_get(security, 'isSupportConfigFileExport')),
+        config_secret_key_min_length=key_min,
+        config_secret_key_max_length=key_max,
+        factory_reset=xml_bool(doc.get('isSupportFactoryReset')),
+        web_auth_mode=xml_text(auth_modes),
+        https=xml_bool(xml_get(network, 'isSupportHttps')),
+    )
+
+
+def parse_lockout_policy(doc):
+    """IllegalLoginLock -> enabled, max_attempts, lock_time (as the device states it)."""
+    return dict(
+        enabled=xml_bool(doc.get('enabled')),
+        max_attempts=xml_int(doc.get('maxIllegalLoginTimes')),
+        lock_time=xml_int(doc.get('maxIllegalLoginLockTime')),
+        source='illegalLoginLock',
+    )
+
+
+def lockout_policy_from_capabilities(doc):
+    """Fallback when /ISAPI/Security/illegalLoginLock is not offered: SecurityCap's values."""
+    security = doc.get('SecurityCap', default={})
+    supported = xml_bool(xml_get(security, 'issupIllegalLoginLock'))
+    if supported is None:
+        return None
+    return dict(
+        enabled=None,
+        max_attempts=xml_int(xml_get(security, 'maxIllegalLoginTimes')),
+        lock_time=xml_int(xml_get(security, 'maxIllegalLoginLockTime')),
+        source='capabilities',
+    )
+

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Run every test of the collection: ansible-test sanity, unit tests, integration targets against the
+# simulator, ansible-lint (production profile), changelog lint, and build/install/ansible-doc of the
+# tarball. Usage: scripts/test.sh [stage ...]   (stages: sanity units integration lint changelog build)
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/bootstrap.sh" || exit 1
+# shellcheck source=scripts/env.sh
+source "$ROOT/scripts/env.sh"
+
+STAGES=("$@")
+[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units integration lint changelog build)
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/camops-test.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+COLL="$WORK/ansible_collections/camops/hikvision"
+mkdir -p "$COLL"
+# ansible-test needs a real ansible_collections/<ns>/<name> directory: copy the tracked and
+# not-ignored files of the checkout there (uncommitted changes included).
+(cd "$ROOT" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$COLL"
+
+# ansible-test bootstraps pip in its sanity venvs with a script it downloads from a host that is not
+# reachable here; an equivalent offline stand-in goes where it looks first.
+pip_version="$(python - <<'PY'
+import os, re, ansible_test
+src = open(os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')).read()
+print(re.search(r"pip='([0-9.]+)'", src).group(1))
+PY
+)"
+mkdir -p "$HOME/.ansible/test/cache"
+cp "$ROOT/tests/utils/get_pip_offline.py" "$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+
+export ANSIBLE_COLLECTIONS_PATH="$WORK"
+export ANSIBLE_FORCE_COLOR=0
+passed=0
+failed=0
+failed_names=()
+
+run_stage() {
+    local name="$1"
+    shift
+    echo
+    echo "=== stage: $name ==="
+    local started=$SECONDS
+    if (cd "$COLL" && "$@"); then
+        passed=$((passed + 1))
+        echo "=== stage $name: passed in $((SECONDS - started)) s ==="
+    else
+        failed=$((failed + 1))
+        failed_names+=("$name")
+        echo "=== stage $name: FAILED after $((SECONDS - started)) s ==="
+    fi
+}
+
+stage_build() {
+    set -e
+    ansible-galaxy collection build --force --output-path "$WORK/dist" . >/dev/null
+    local tarball
+    tarball="$(ls "$WORK"/dist/camops-hikvision-*.tar.gz)"
+    echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
+    ansible-galaxy collection install --offline --force "$tarball" -p "$WORK/installed" >/dev/null
+    local module fqcn
+    for module in plugins/modules/*.py; do
+        fqcn="camops.hikvision.$(basename "$module" .py)"
+        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc --json "$fqcn" > "$WORK/doc.json"
+        python - "$fqcn" "$WORK/doc.json" <<'PY'
+import json, sys
+fqcn, path = sys.argv[1], sys.argv[2]
+data = json.load(open(path))
+doc = data.get(fqcn) or {}
+assert doc.get('doc', {}).get('short_description'), '%s: ansible-doc rendered no documentation' % fqcn
+assert doc.get('examples'), '%s: no EXAMPLES' % fqcn
+assert doc.get('return'), '%s: no RETURN' % fqcn
+print('ansible-doc %s: ok' % fqcn)
+PY
+        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc "$fqcn" > /dev/null
+    done
+}
+
+for stage in "${STAGES[@]}"; do
+    case "$stage" in
+        sanity) run_stage sanity ansible-test sanity --python 3.11 --color no --exclude tests/simulator/hiksim/profiles/ ;;
+        units) run_stage units ansible-test units --python 3.11 --color no ;;
+        integration) run_stage integration ansible-test integration --python 3.11 --local --color no ;;
+        lint) run_stage lint ansible-lint --profile production --offline ;;
+        changelog) run_stage changelog antsibull-changelog lint ;;
+        build) run_stage build stage_build ;;
+        *) echo "unknown stage $stage"; exit 2 ;;
+    esac
+done
+
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "failed stages: ${failed_names[*]}"
+fi
+echo "test stages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

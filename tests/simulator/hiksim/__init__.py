@@ -1,0 +1,8 @@
+"""hiksim: a stateful Hikvision ISAPI device and fleet simulator.
+
+An independent implementation of the device side, written from ../shared/reference/isapi.md and real
+device captures; it never imports the camops.hikvision collection, so it can catch the client's
+mistakes. Run ``python -m hiksim --help``.
+"""
+
+__version__ = '0.1.0'

@@ -1,0 +1,321 @@
+"""The fleet: devices on loopback addresses, one accept loop, and the control endpoint."""
+
+import glob
+import hashlib
+import json
+import os
+import re
+import selectors
+import socket
+import socketserver
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from .device import DEFAULT_PASSWORD, DROP, Device
+
+PROFILE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'profiles')
+GENERIC_PROFILES = {'ipc': 'DS-2CD2386G2-IU', 'nvr': 'DS-7608NXI-I2', 'nvr-v1': 'DS-7616NI-K2',
+                    'dvr': 'iDS-7204HUHI-M1', 'thermal': 'DS-2TD1228-2-QA'}
+
+
+def load_profiles(directory=PROFILE_DIR):
+    profiles = {}
+    for path in sorted(glob.glob(os.path.join(directory, '*.json'))):
+        name = os.path.splitext(os.path.basename(path))[0]
+        with open(path, encoding='utf-8') as handle:
+            profiles[name] = dict(name=name, paths=json.load(handle)['paths'])
+    for alias, target in GENERIC_PROFILES.items():
+        if target in profiles:
+            profiles[alias] = dict(profiles[target], name=alias)
+    return profiles
+
+
+def _quiet_bind(server):
+    # HTTPServer.server_bind does a reverse DNS lookup that hangs for seconds per loopback address.
+    socketserver.TCPServer.server_bind(server)
+    host, port = server.server_address[:2]
+    server.server_name = host
+    server.server_port = port
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    sys_version = ''
+    # Headers and body leave in one segment: unbuffered writes plus Nagle and delayed ACK
+    # otherwise cost about 40 ms per keep-alive request.
+    disable_nagle_algorithm = True
+    wbufsize = -1
+
+    def log_message(self, fmt, *args):  # quiet by default; --verbose turns it on
+        if getattr(self.server, 'verbose', False):
+            BaseHTTPRequestHandler.log_message(self, fmt, *args)
+
+    def _read_body(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length) if length else b''
+
+    def _send(self, status, body, content_type, headers=()):
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(body)))
+        for key, value in headers:
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class DeviceHandler(_Handler):
+    def version_string(self):
+        return 'DNVRS-Webs' if self.server.device.kind in ('nvr', 'dvr') else 'webserver'
+
+    def _handle(self):
+        body = self._read_body()
+        response = self.server.device.handle(self.command, self.path, self.headers, body, self.client_address[0])
+        if response is DROP:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self._send(response.status, response.body, response.content_type, response.headers)
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
+
+
+class DeviceServer(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    block_on_close = False
+
+    def __init__(self, device, verbose=False):
+        self.device = device
+        self.verbose = verbose
+        HTTPServer.__init__(self, (device.address, device.port), DeviceHandler)
+
+    def server_bind(self):
+        _quiet_bind(self)
+
+
+class ControlHandler(_Handler):
+    """JSON control API for tests: state, seeding, counters, faults. Loopback only."""
+
+    def _json(self, status, data):
+        self._send(status, json.dumps(data, indent=1, sort_keys=True).encode('utf-8'), 'application/json')
+
+    def _handle(self):
+        fleet = self.server.fleet
+        body = self._read_body()
+        try:
+            data = json.loads(body.decode('utf-8')) if body.strip() else {}
+        except ValueError:
+            return self._json(400, dict(error='body is not JSON'))
+        parts = [p for p in self.path.split('?')[0].split('/') if p]
+        method = self.command
+        if parts == ['health']:
+            return self._json(200, dict(ok=True, devices=len(fleet.devices)))
+        if parts == ['devices'] and method == 'GET':
+            return self._json(200, [dict(name=d.name, address=d.address, port=d.port, kind=d.kind, site=d.site,
+                                         profile=d.profile_name) for d in fleet.devices.values()])
+        if parts == ['counters'] and method == 'GET':
+            return self._json(200, dict((d.name, d.counters) for d in fleet.devices.values()))
+        if parts == ['counters', 'reset'] and method == 'POST':
+            for device in fleet.devices.values():
+                device.reset_counters()
+            return self._json(200, dict(ok=True))
+        if parts == ['state'] and method == 'GET':
+            return self._json(200, dict((d.name, d.snapshot()) for d in fleet.devices.values()))
+        if parts == ['shutdown'] and method == 'POST':
+            threading.Thread(target=fleet.stop, daemon=True).start()
+            return self._json(200, dict(ok=True))
+        if len(parts) >= 2 and parts[0] == 'devices':
+            device = fleet.devices.get(parts[1]) or fleet.by_address.get(parts[1])
+            if device is None:
+                return self._json(404, dict(error='no device %s' % parts[1]))
+            rest = parts[2:]
+            if not rest and method == 'GET':
+                return self._json(200, device.snapshot())
+            if not rest and method in ('PATCH', 'PUT'):
+                device.seed(data)
+                return self._json(200, device.snapshot())
+            if rest == ['counters'] and method == 'GET':
+                return self._json(200, device.counters)
+            if rest == ['counters', 'reset'] and method == 'POST':
+                device.reset_counters()
+                return self._json(200, dict(ok=True))
+            if rest == ['faults'] and method in ('POST', 'PUT'):
+                device.set_faults(data)
+                return self._json(200, dict(faults=device.faults))
+            if rest == ['faults'] and method == 'DELETE':
+                device.set_faults(None)
+                return self._json(200, dict(faults={}))
+            if rest == ['unlock'] and method == 'POST':
+                device.seed(dict(unlock=True))
+                return self._json(200, dict(ok=True))
+            if rest == ['config'] and method == 'GET':
+                return self._json(200, device.snapshot()['config'])
+        return self._json(404, dict(error='unknown control request %s %s' % (method, self.path)))
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
+
+
+class ControlServer(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, fleet, address, port):
+        self.fleet = fleet
+        HTTPServer.__init__(self, (address, port), ControlHandler)
+
+    def server_bind(self):
+        _quiet_bind(self)
+
+
+def _check_loopback(address):
+    if not re.match(r'^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$', address):
+        raise ValueError('hiksim serves loopback addresses (127.0.0.0/8) only, not %s' % address)
+
+
+class Fleet(object):
+    def __init__(self, spec, profiles=None, verbose=False):
+        self.profiles = profiles or load_profiles()
+        self.spec = spec
+        self.verbose = verbose
+        self.devices = {}
+        self.by_address = {}
+        self.servers = []
+        self.control = None
+        self._stop = threading.Event()
+        self._threads = []
+        defaults = spec.get('defaults') or {}
+        entries = spec.get('devices') or []
+        for entry in entries:
+            settings = dict(defaults)
+            settings.update(entry)
+            self._add(settings)
+        for entry in entries:  # channels may name other devices of the fleet
+            if entry.get('cameras'):
+                recorder = self.devices[entry['name']]
+                recorder.seed(dict(channels=[self._camera_channel(cam) for cam in entry['cameras']]))
+
+    def _add(self, settings):
+        name = settings['name']
+        profile_name = settings.get('profile', 'ipc')
+        if profile_name not in self.profiles:
+            raise ValueError('unknown profile %r for %s; known: %s' % (profile_name, name, ', '.join(sorted(self.profiles))))
+        address = settings.get('address', '127.0.0.1')
+        _check_loopback(address)
+        port = int(settings.get('port', 8080))
+        profile = self.profiles[profile_name]
+        info = profile['paths']['System/deviceInfo']['response']['DeviceInfo']
+        digest = hashlib.md5(name.encode('utf-8')).hexdigest().upper()  # nosec - an id, not security
+        if not settings.get('keep_identity'):  # else the capture's own serial, MAC and name
+            settings.setdefault('serial_number', '%sSIM%s' % (info.get('model', 'DS-SIM'), digest[:12]))
+            settings.setdefault('mac_address', ':'.join(['c0', '56'] + [digest[i:i + 2].lower() for i in range(0, 8, 2)]))
+            settings.setdefault('device_name', name)
+        device = Device(name, address, port, profile, settings)
+        if (address, port) in [(d.address, d.port) for d in self.devices.values()]:
+            raise ValueError('two devices on %s:%d' % (address, port))
+        self.devices[name] = device
+        self.by_address['%s:%d' % (address, port)] = device
+        self.by_address.setdefault(address, device)
+
+    def _camera_channel(self, cam):
+        if isinstance(cam, str):
+            cam = dict(camera=cam)
+        channel = dict(cam)
+        target = self.devices.get(cam.get('camera')) if cam.get('camera') else None
+        if target is not None:
+            channel.setdefault('ip_address', target.address)
+            channel.setdefault('port', target.port)
+            channel.setdefault('model', target.model)
+            channel.setdefault('serial_number', target.serial_number)
+            channel.setdefault('name', target.name)
+            channel.setdefault('password', target.users[1]['password'])
+        channel.pop('camera', None)
+        return channel
+
+    # -- running -------------------------------------------------------------------------------
+
+    def start(self):
+        for device in self.devices.values():
+            self.servers.append(DeviceServer(device, verbose=self.verbose))
+        control = self.spec.get('control') or {}
+        self.control = ControlServer(self, control.get('address', '127.0.0.1'), int(control.get('port', 0)))
+        selector = selectors.DefaultSelector()
+        for server in self.servers:
+            selector.register(server.socket, selectors.EVENT_READ, server)
+        self._threads = [threading.Thread(target=self._accept_loop, args=(selector,), daemon=True),
+                         threading.Thread(target=self.control.serve_forever, kwargs=dict(poll_interval=0.2),
+                                          daemon=True)]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    @property
+    def control_url(self):
+        host, port = self.control.server_address[:2]
+        return 'http://%s:%d' % (host, port)
+
+    def _accept_loop(self, selector):
+        while not self._stop.is_set():
+            for key, _ in selector.select(timeout=0.2):
+                key.data._handle_request_noblock()  # pylint: disable=protected-access
+        selector.close()
+
+    def stop(self):
+        self._stop.set()
+        if self.control is not None:
+            self.control.shutdown()
+            self.control.server_close()
+        for server in self.servers:
+            server.server_close()
+
+    def wait(self):
+        self._stop.wait()
+
+    # -- inventory -----------------------------------------------------------------------------
+
+    def inventory(self):
+        """An Ansible inventory (as data) for the fleet: groups per site, recorders and cameras."""
+        hosts = {}
+        groups = {'recorders': {}, 'cameras': {}}
+        recorder_of = {}
+        for device in self.devices.values():
+            for channel in device.snapshot()['channels'] if device.kind in ('nvr', 'dvr') else []:
+                for cam in self.devices.values():
+                    if cam.address == channel['ip_address'] and cam.port == channel['port']:
+                        recorder_of[cam.name] = device.name
+        for device in self.devices.values():
+            hostvars = dict(ansible_host=device.address, hik_port=device.port, hik_username=device.users[1]['name'],
+                            hik_password=device.users[1]['password'], hik_serial=device.serial_number,
+                            hik_model=device.model, hik_kind=device.kind)
+            if device.name in recorder_of:
+                hostvars['hik_recorder'] = recorder_of[device.name]
+            hosts[device.name] = hostvars
+            groups['recorders' if device.kind in ('nvr', 'dvr') else 'cameras'][device.name] = {}
+            if device.site:
+                groups.setdefault(device.site, {})[device.name] = {}
+        children = dict((group, dict(hosts=members)) for group, members in groups.items() if members)
+        return dict(all=dict(hosts=hosts, children=children,
+                             vars=dict(hik_sim_control=self.control_url if self.control else None)))
+
+
+def builtin_fleet(name, port=8080):
+    """Fleets that ship with hiksim: ``demo-site`` (one site) and ``demo`` (two sites)."""
+    if name == 'demo-site':
+        devices = [
+            dict(name='nvr-01', profile='DS-7608NXI-I2', address='127.0.1.1', site='site_a',
+                 cameras=['cam-01', 'cam-02', 'cam-03']),
+            dict(name='cam-01', profile='DS-2CD2386G2-IU', address='127.0.1.11', site='site_a',
+                 ezviz=dict(enabled=True, verification_code='Hik12345', bind_status='bind')),
+            dict(name='cam-02', profile='DS-2CD2146G2-ISU', address='127.0.1.12', site='site_a',
+                 users=[dict(name='installer', password='Install-2024', level='operator')],
+                 onvif_users=[dict(name='vms', password='Onvif-2024x', type='mediaUser')]),
+            dict(name='cam-03', profile='DS-2CD2T46G2-ISU', address='127.0.1.13', site='site_a'),
+            dict(name='cam-04', profile='DS-2TD1228-2-QA', address='127.0.1.14', site='site_a',
+                 ezviz=dict(enabled=True, verification_code='Therm4321', bind_status='bind')),
+            dict(name='dvr-01', profile='iDS-7204HUHI-M1', address='127.0.1.2', site='site_a'),
+        ]
+        return dict(defaults=dict(port=port, password=DEFAULT_PASSWORD), devices=devices)
+    raise ValueError('unknown built-in fleet %r (known: demo-site)' % name)

@@ -1,0 +1,30 @@
+"""Shared fixtures: an in-process hiksim fleet on loopback, real HTTP, real Digest."""
+
+import os
+
+import pytest
+
+from ansible_collections.camops.hikvision.tests.unit.sim import CAPTURES, PASSWORD, Fleet, SimFleet, load_profiles
+
+
+@pytest.fixture(scope='session')
+def profiles():
+    return load_profiles()
+
+
+@pytest.fixture(scope='module')
+def fleet(profiles):
+    """One device per capture profile plus generic ones, ports chosen per test module."""
+    base = 20000 + (os.getpid() % 2000) * 10
+    devices = []
+    for index, name in enumerate(CAPTURES):
+        devices.append(dict(name=name, profile=name, address='127.0.2.%d' % (index + 1), port=base, keep_identity=True))
+    devices.append(dict(name='basic-only', profile='DS-2CD2532F-IWS', address='127.0.2.100', port=base,
+                        auth_mode='basic'))
+    devices.append(dict(name='cam', profile='ipc', address='127.0.2.101', port=base,
+                        ezviz=dict(enabled=True, verification_code='Abc123456', bind_status='bind')))
+    devices.append(dict(name='lockme', profile='ipc', address='127.0.2.102', port=base,
+                        lockout=dict(max_attempts=3, lock_seconds=600)))
+    sim = Fleet(dict(devices=devices, defaults=dict(password=PASSWORD)), profiles=profiles).start()
+    yield SimFleet(sim)
+    sim.stop()

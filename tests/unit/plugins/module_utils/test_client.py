@@ -1,0 +1,182 @@
+"""The ISAPI client against hiksim over real HTTP with real Digest auth on loopback."""
+
+import pytest
+
+from ansible_collections.camops.hikvision.plugins.module_utils.device_info import gather, resolve_subsets
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+    AuthenticationError, BadRequestError, DeviceBusyError, DeviceError, DeviceUnreachableError, InvalidOperationError,
+    ISAPIClient, LockedOutError, MalformedResponseError, NotSupportedError,
+)
+
+from ansible_collections.camops.hikvision.tests.unit.sim import CAPTURES, PASSWORD
+
+
+def client_for(fleet, name, password=PASSWORD, **kwargs):
+    device = fleet.device(name)
+    kwargs.setdefault('sleep', lambda _s: None)
+    return ISAPIClient(device.address, 'admin', password, port=device.port, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def clean(fleet):
+    for device in fleet.fleet.devices.values():
+        device.set_faults(None)
+        device.seed(dict(unlock=True))
+        device.reset_counters()
+
+
+def test_digest_session_reuses_nonce_and_connection(fleet):
+    client = client_for(fleet, 'cam')
+    for _ in range(5):
+        client.get('/ISAPI/System/deviceInfo')
+    counters = fleet.counters('cam')
+    assert counters['challenges'] == 1  # one challenge, then pre-emptive Digest
+    assert counters['authenticated'] == 5
+    assert counters['failed_logins'] == 0
+    assert client.auth.scheme == 'digest'
+
+
+def test_basic_only_device_gets_basic(fleet):
+    client = client_for(fleet, 'basic-only')
+    assert client.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+    assert client.auth.scheme == 'basic'
+    assert fleet.counters('basic-only')['failed_logins'] == 0
+
+
+def test_wrong_password_fails_once_and_is_never_retried(fleet):
+    client = client_for(fleet, 'cam', password='Wrong-pass-1')
+    with pytest.raises(AuthenticationError) as first:
+        client.get('/ISAPI/System/deviceInfo')
+    assert not isinstance(first.value, LockedOutError)
+    assert 'refused the credentials' in str(first.value) and first.value.retry_login_time == 4
+    with pytest.raises(AuthenticationError):
+        client.get('/ISAPI/System/deviceInfo')  # refused locally: nothing sent
+    counters = fleet.counters('cam')
+    assert counters['failed_logins'] == 1
+    assert counters['requests'] == 2  # the challenge and the one attempt
+
+
+def test_locked_device_fails_at_once_naming_the_lock_time(fleet):
+    for _ in range(3):
+        with pytest.raises(AuthenticationError):
+            client_for(fleet, 'lockme', password='Wrong-pass-1').get('/ISAPI/System/deviceInfo')
+    fleet.control('POST', '/devices/lockme/counters/reset')
+    client = client_for(fleet, 'lockme')  # the right password, but the address is locked
+    with pytest.raises(LockedOutError) as err:
+        client.get('/ISAPI/System/deviceInfo')
+    assert 500 < err.value.unlock_time <= 600
+    assert 'locked out' in str(err.value) and 'unlock in %d s' % err.value.unlock_time in str(err.value)
+    with pytest.raises(LockedOutError):
+        client.get('/ISAPI/Security/users')
+    counters = fleet.counters('lockme')
+    assert counters['requests'] == 1  # only the first request; no credentials were sent after the 401
+    assert counters['failed_logins'] == 0
+
+
+def test_stale_nonce_is_renewed_without_a_failed_login(fleet):
+    client = client_for(fleet, 'cam')
+    client.get('/ISAPI/System/deviceInfo')
+    fleet.device('cam').auth._nonces.clear()  # the device forgets its nonces (as after nonce_ttl)
+    client.get('/ISAPI/System/deviceInfo')
+    counters = fleet.counters('cam')
+    assert counters['stale_nonces'] == 1 and counters['failed_logins'] == 0
+
+
+def test_not_supported_paths(fleet):
+    client = client_for(fleet, 'DS-2CD2386G2-IU')
+    with pytest.raises(NotSupportedError, match='HTTP 403'):
+        client.get('/ISAPI/ContentMgmt/InputProxy/channels')
+    with pytest.raises(NotSupportedError):
+        client.get('/ISAPI/System/Holidays')  # a plain-text 404 on this camera
+    assert client.get_optional('/ISAPI/Nothing/here') is None
+
+
+def test_busy_device_is_retried_with_backoff_then_gives_up(fleet):
+    slept = []
+    client = client_for(fleet, 'cam', sleep=slept.append)
+    fleet.control('POST', '/devices/cam/faults', dict(busy=2))
+    assert client.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+    assert slept == [1.0, 2.0]
+    fleet.control('POST', '/devices/cam/faults', dict(busy=10))
+    with pytest.raises(DeviceBusyError, match='statusCode 2'):
+        client.get('/ISAPI/System/deviceInfo')
+    fleet.control('DELETE', '/devices/cam/faults')
+
+
+def test_device_error_and_its_sentence(fleet):
+    client = client_for(fleet, 'cam')
+    fleet.control('POST', '/devices/cam/faults', dict(http_500=1))
+    with pytest.raises(DeviceError) as err:
+        client.get('/ISAPI/System/deviceInfo')
+    text = str(err.value)
+    assert text.startswith(fleet.device('cam').address) and 'GET /ISAPI/System/deviceInfo failed' in text
+    assert 'statusCode 3 (Device Error), subStatusCode deviceError' in text and text.endswith('.')
+
+
+def test_hostile_and_malformed_answers(fleet):
+    client = client_for(fleet, 'cam')
+    fleet.control('POST', '/devices/cam/faults', dict(hostile_xml=1, malformed_xml=1))
+    with pytest.raises(MalformedResponseError, match='DTD or entity'):
+        client.get('/ISAPI/System/deviceInfo')
+    with pytest.raises(MalformedResponseError, match='malformed XML'):
+        client.get('/ISAPI/System/deviceInfo')
+    assert client.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+
+
+def test_dropped_connection_read_is_retried_once_and_write_is_not(fleet):
+    client = client_for(fleet, 'cam')
+    fleet.control('POST', '/devices/cam/faults', dict(drop=1))
+    assert client.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+    fleet.control('POST', '/devices/cam/faults', dict(drop=2))
+    with pytest.raises(DeviceUnreachableError, match='no answer'):
+        client.get('/ISAPI/System/deviceInfo')
+    fleet.control('DELETE', '/devices/cam/faults')
+
+
+def test_unreachable_device(fleet):
+    client = ISAPIClient('127.0.2.250', 'admin', PASSWORD, port=9, timeout=2, sleep=lambda _s: None)
+    with pytest.raises(DeviceUnreachableError):
+        client.get('/ISAPI/System/deviceInfo')
+
+
+def test_write_errors_map_to_status_codes(fleet):
+    client = client_for(fleet, 'cam')
+    with pytest.raises(InvalidOperationError, match='invalidOperation'):
+        client.delete('/ISAPI/Security/users/1')
+    with pytest.raises(BadRequestError, match='statusCode 6'):
+        client.post('/ISAPI/Security/users', 'User', dict(userName='x', password='short', userLevel='Viewer'))
+    with pytest.raises(BadRequestError, match='statusCode 5'):
+        client.put('/ISAPI/System/Network/EZVIZ', data=b'<EZVIZ><enabled>')
+    result = client.post('/ISAPI/Security/users', 'User',
+                         dict(userName='viewer1', password='Viewer-2024', userLevel='Viewer'))
+    assert result.id == '2' and not result.reboot_required
+    assert client.delete('/ISAPI/Security/users/2').status.status_code == 1
+
+
+def test_request_bodies_echo_the_device_namespace(fleet):
+    name = 'DS-7608NXI-I2'  # isapi.org firmware
+    client = client_for(fleet, name)
+    doc = client.get('/ISAPI/System/Network/EZVIZ')
+    assert doc.namespace == 'http://www.isapi.org/ver20/XMLSchema'
+    client.put('/ISAPI/System/Network/EZVIZ', 'EZVIZ', dict(enabled='false'), like=doc)
+
+
+@pytest.mark.parametrize('name', CAPTURES)
+def test_gather_everything_from_every_profile(fleet, name):
+    client = client_for(fleet, name)
+    facts = gather(client, resolve_subsets(['all']))
+    device = fleet.device(name)
+    assert facts['device']['model'] == device.model
+    assert facts['device']['serial_number'] == device.serial_number
+    assert facts['users'] == [dict(id=1, name='admin', level='administrator')]
+    assert [c['id'] for c in facts['channels'] if c['type'] == 'ip'] == sorted(device.channels)
+    assert fleet.counters(name)['writes'] == 0
+    assert fleet.counters(name)['failed_logins'] == 0
+
+
+def test_resolve_subsets():
+    assert resolve_subsets(['all', '!users']) == {'device', 'capabilities', 'onvif_users', 'channels', 'cloud',
+                                                  'lockout_policy'}
+    assert resolve_subsets(['cloud']) == {'device', 'cloud'}
+    with pytest.raises(ValueError):
+        resolve_subsets(['bogus'])
