@@ -21,7 +21,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" > "$stamp"
 fi
 
-# shellcheck makes ansible-test's shell sanity test run instead of being skipped.
+# Having shellcheck installed makes ansible-test's shell sanity test run instead of being skipped.
 if [ "${HIK_SKIP_APT:-0}" != 1 ] && ! command -v shellcheck >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "bootstrap: installing shellcheck (apt)"

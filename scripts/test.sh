@@ -58,7 +58,7 @@ stage_build() {
     local tarball
     tarball="$(ls "$WORK"/dist/camops-hikvision-*.tar.gz)"
     echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
-    ansible-galaxy collection install --offline --force "$tarball" -p "$WORK/installed" >/dev/null
+    ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-galaxy collection install --offline --force "$tarball" -p "$WORK/installed" >/dev/null
     local module fqcn
     for module in plugins/modules/*.py; do
         fqcn="camops.hikvision.$(basename "$module" .py)"
@@ -83,7 +83,7 @@ for stage in "${STAGES[@]}"; do
         units) run_stage units ansible-test units --python 3.11 --color no ;;
         integration) run_stage integration ansible-test integration --python 3.11 --local --color no ;;
         lint) run_stage lint ansible-lint --profile production --offline ;;
-        changelog) run_stage changelog antsibull-changelog lint ;;
+        changelog) run_stage changelog bash -c 'bash scripts/changelog.sh --check && antsibull-changelog lint' ;;
         build) run_stage build stage_build ;;
         *) echo "unknown stage $stage"; exit 2 ;;
     esac

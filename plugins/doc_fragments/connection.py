@@ -11,7 +11,7 @@ options:
   host:
     description:
       - Address or DNS name of the device (camera, NVR or DVR) to talk ISAPI to.
-      - The module runs on the controller (C(connection: local) or C(delegate_to: localhost)) and
+      - The module runs on the controller (C(connection=local) or C(delegate_to=localhost)) and
         reaches the device over HTTP(S).
     type: str
     required: true

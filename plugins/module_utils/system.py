@@ -139,4 +139,3 @@ def lockout_policy_from_capabilities(doc):
         lock_time=xml_int(xml_get(security, 'maxIllegalLoginLockTime')),
         source='capabilities',
     )
-

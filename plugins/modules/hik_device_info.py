@@ -15,7 +15,7 @@ description:
   - Read-only; never changes the device and always reports C(changed=false).
   - A part the device does not offer comes back empty with an entry in RV(notes), not an error.
 author:
-  - camops maintainers
+  - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
   - camops.hikvision.connection
 attributes:

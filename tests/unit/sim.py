@@ -37,5 +37,3 @@ class SimFleet(object):
 
     def device(self, name):
         return self.fleet.devices[name]
-
-

@@ -1,7 +1,7 @@
 """Offline stand-in for the get-pip script that ansible-test downloads to bootstrap pip in its venvs.
 
 ansible-test runs this as __main__ with pip's arguments. It installs pip from the interpreter's own
-ensurepip wheel, then runs pip with the same arguments (less the get-pip-only switches), so package
+ensurepip wheel, then runs `pip install` with the same arguments (less the get-pip-only switches), so package
 installs still come from the configured package index.
 """
 
@@ -16,7 +16,7 @@ def main():
                           stdout=subprocess.DEVNULL)
     args = [arg for arg in sys.argv[1:] if arg not in DROP]
     if args:
-        subprocess.check_call([sys.executable, '-m', 'pip'] + args)
+        subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args)
 
 
 if __name__ == '__main__':

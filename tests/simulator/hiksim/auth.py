@@ -18,7 +18,7 @@ def parse_auth_header(header):
     """Return (scheme, params) of an Authorization header."""
     if not header:
         return None, {}
-    scheme, _, rest = header.strip().partition(' ')
+    scheme, dummy, rest = header.strip().partition(' ')
     params = {}
     for match in _PARAM_RE.finditer(rest):
         params[match.group(1).lower()] = match.group(2) if match.group(2) is not None else match.group(3)
@@ -133,7 +133,7 @@ class Authenticator(object):
         if scheme == 'basic' and self.mode in ('basic', 'digest/basic'):
             try:
                 decoded = base64.b64decode(header.split(' ', 1)[1].strip()).decode('utf-8')
-                name, _, password = decoded.partition(':')
+                name, dummy, password = decoded.partition(':')
             except Exception:  # any garbage counts as a failed login
                 return self._record_failure(address)
             if name in users and users[name] == password:

@@ -216,8 +216,8 @@ class Device(object):
         return len(self.analog_channels)
 
     def add_channel_from_settings(self, channel):
-        cid = int(channel.get('id') or self._free_id(self.channels, self.ip_channel_base + 1,
-                                                       self.ip_channel_base + max(self.max_ip_channels, 64)))
+        last = self.ip_channel_base + max(self.max_ip_channels, 64)
+        cid = int(channel.get('id') or self._free_id(self.channels, self.ip_channel_base + 1, last))
         src = dict(proxyProtocol=channel.get('protocol', 'HIKVISION').upper(), addressingFormatType='ipaddress',
                    ipAddress=channel['ip_address'], managePortNo=str(channel.get('port', 8000)), srcInputPort='1',
                    userName=channel.get('username', 'admin'), streamType='auto',
@@ -262,9 +262,9 @@ class Device(object):
                 name=self.name, address=self.address, port=self.port, site=self.site, profile=self.profile_name,
                 kind=self.kind, model=self.model, serial_number=self.serial_number, activated=self.activated,
                 namespace=self.namespace, xml_version=self.version, auth_mode=self.auth.mode,
-                users=[dict(u) for _, u in sorted(self.users.items())],
+                users=[dict(u) for dummy, u in sorted(self.users.items())],
                 onvif_supported=self.onvif_supported,
-                onvif_users=[dict(u) for _, u in sorted(self.onvif_users.items())],
+                onvif_users=[dict(u) for dummy, u in sorted(self.onvif_users.items())],
                 ezviz=ezviz,
                 channels=[self._channel_summary(cid) for cid in sorted(self.channels)],
                 analog_channels=[dict(id=int(c['id']), name=xmlio.text(c.get('name'))) for c in self.analog_channels],
@@ -553,7 +553,7 @@ def _user_xml(u):
 
 def h_users(dev, method, path, query, body, user, match):  # [4.1-4.3]
     if method == 'GET':
-        return dev.xml('UserList', dict(User=[_user_xml(u) for _, u in sorted(dev.users.items())]))
+        return dev.xml('UserList', dict(User=[_user_xml(u) for dummy, u in sorted(dev.users.items())]))
     content = dev.parse_body(body, 'User')
     name = xmlio.text(content.get('userName'))
     password = xmlio.text(content.get('password'))
@@ -624,7 +624,7 @@ def h_onvif_users(dev, method, path, query, body, user, match):  # [4.6]
         return refusal
     if method == 'GET':
         return dev.xml('UserList', dict(User=[dict(id=str(u['id']), userName=u['name'], userType=u['type'])
-                                              for _, u in sorted(dev.onvif_users.items())]))
+                                              for dummy, u in sorted(dev.onvif_users.items())]))
     content = dev.parse_body(body, 'User')
     name = xmlio.text(content.get('userName'))
     password = xmlio.text(content.get('password'))

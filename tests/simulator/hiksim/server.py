@@ -259,7 +259,7 @@ class Fleet(object):
 
     def _accept_loop(self, selector):
         while not self._stop.is_set():
-            for key, _ in selector.select(timeout=0.2):
+            for key, dummy in selector.select(timeout=0.2):
                 key.data._handle_request_noblock()  # pylint: disable=protected-access
         selector.close()
 

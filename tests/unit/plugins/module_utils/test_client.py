@@ -27,7 +27,7 @@ def clean(fleet):
 
 def test_digest_session_reuses_nonce_and_connection(fleet):
     client = client_for(fleet, 'cam')
-    for _ in range(5):
+    for dummy in range(5):
         client.get('/ISAPI/System/deviceInfo')
     counters = fleet.counters('cam')
     assert counters['challenges'] == 1  # one challenge, then pre-emptive Digest
@@ -57,7 +57,7 @@ def test_wrong_password_fails_once_and_is_never_retried(fleet):
 
 
 def test_locked_device_fails_at_once_naming_the_lock_time(fleet):
-    for _ in range(3):
+    for dummy in range(3):
         with pytest.raises(AuthenticationError):
             client_for(fleet, 'lockme', password='Wrong-pass-1').get('/ISAPI/System/deviceInfo')
     fleet.control('POST', '/devices/lockme/counters/reset')
