@@ -290,6 +290,8 @@ class Fleet(object):
             hostvars = dict(ansible_host=device.address, hik_port=device.port, hik_username=device.users[1]['name'],
                             hik_password=device.users[1]['password'], hik_serial=device.serial_number,
                             hik_model=device.model, hik_kind=device.kind)
+            if device.site:
+                hostvars['hik_site'] = device.site
             if device.name in recorder_of:
                 hostvars['hik_recorder'] = recorder_of[device.name]
             hosts[device.name] = hostvars
@@ -302,7 +304,8 @@ class Fleet(object):
 
 
 def builtin_fleet(name, port=8080):
-    """Fleets that ship with hiksim: ``demo-site`` (one site) and ``demo`` (two sites)."""
+    """The fleet that ships with hiksim: ``demo-site`` (one NVR with three of the cameras, a fourth camera
+    and a DVR on one site)."""
     if name == 'demo-site':
         devices = [
             dict(name='nvr-01', profile='DS-7608NXI-I2', address='127.0.1.1', site='site_a',

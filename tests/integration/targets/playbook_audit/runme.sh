@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The audit playbook (the README's main job) against a simulated fleet: table, reports, failure handling.
+set -eux
+here="$(pwd)"
+source ../setup_hiksim/hiksim.sh
+hiksim_start "$here/fleet.yml"
+out="$HIKSIM_DIR/reports"
+
+ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.audit -e "audit_report_dir=$out" "$@"
+python - "$out/audit.json" "$out/audit.txt" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+rows = dict((r['name'], r) for r in report['devices'])
+assert sorted(rows) == ['cam-a', 'cam-b', 'nvr-a'], rows
+assert all(r['status'] == 'ok' for r in rows.values()), rows
+assert rows['cam-a']['device']['model'] == 'DS-2CD2146G2-ISU'
+assert rows['cam-b']['site'] == 'south'
+assert [c['ip_address'] for c in rows['nvr-a']['channels']] == ['127.0.4.2']
+table = open(sys.argv[2]).read()
+assert '3 device(s), 0 could not be read.' in table, table
+assert 'Sim-Admin-123' not in table and 'Sim-Admin-123' not in open(sys.argv[1]).read()
+PY
+
+# A device with a wrong inventory password: recorded as failed, and the play fails after reporting.
+printf 'all:\n  hosts:\n    cam-b:\n      hik_password: Not-the-1-password\n' > "$HIKSIM_DIR/override.yml"
+rc=0
+ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/override.yml" camops.hikvision.audit \
+    -e "audit_report_dir=$out" "$@" > "$HIKSIM_DIR/failed-run.log" 2>&1 || rc=$?
+cat "$HIKSIM_DIR/failed-run.log"
+[ "$rc" -eq 2 ]
+grep -q 'Could not read 1 device(s): cam-b.' "$HIKSIM_DIR/failed-run.log"
+grep -q 'cam-b .*FAILED: .*refused the credentials' "$out/audit.txt"
+grep -q '3 device(s), 1 could not be read.' "$out/audit.txt"
+
+# The same run with audit_fail_on_error=false succeeds.
+ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/override.yml" camops.hikvision.audit \
+    -e "audit_report_dir=$out" -e audit_fail_on_error=false "$@"
