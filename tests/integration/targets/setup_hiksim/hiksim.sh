@@ -35,7 +35,9 @@ hiksim_start() {
     done
     HIKSIM_CONTROL="$(python -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"])' "$HIKSIM_DIR/ready.json")"
     export HIKSIM_DIR HIKSIM_INVENTORY HIKSIM_CONTROL HIKSIM_PROFILES HIKSIM_PID
-    export ANSIBLE_PYTHON_INTERPRETER="${ANSIBLE_PYTHON_INTERPRETER:-$(command -v python)}"
+    # Modules run on the controller (connection: local) with the interpreter that runs the tests.
+    ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
+    export ANSIBLE_PYTHON_INTERPRETER
 }
 
 hiksim_stop() {

@@ -1,0 +1,441 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+---
+module: hik_user
+short_description: Manage the local and ONVIF user accounts of a Hikvision camera, NVR or DVR
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes the accounts of a device over ISAPI. On a Hikvision device the
+    share list is its account list; every local (web/SDK) user and every ONVIF user is a way in.
+  - The aggregate form (O(users) with O(purge=true)) leaves exactly the listed accounts plus the built-in
+    administrator, in one module call.
+  - Rotates the password of the account the module logs in with safely, see O(configured_password).
+author:
+  - camops.hikvision maintainers (@camops)
+extends_documentation_fragment:
+  - camops.hikvision.connection
+attributes:
+  check_mode:
+    description: Reads the device and reports what would change; sends no write request.
+    support: full
+  diff_mode:
+    description: Shows the account names and levels before and after, and which passwords would change.
+      Never a password.
+    support: full
+options:
+  name:
+    description:
+      - Name of the one account to manage (the single form). Mutually exclusive with O(users).
+    type: str
+  state:
+    description:
+      - Whether the account should exist.
+      - In the aggregate form, the default for entries of O(users) that do not set it.
+    type: str
+    choices: [present, absent]
+    default: present
+  configured_password:
+    description:
+      - Password for the account O(name). Required to create an account.
+      - Checked before any request is sent; the device's own length limit is checked after reading its
+        capabilities and before any write. Rules - 8 to 16 characters (or the device's maximum), at
+        least two kinds of characters (digits, lower-case, upper-case, symbols), not the user name.
+      - "For the account the module logs in with (O(username)), this is a password rotation: the current
+        password (O(password)) is sent as C(loginPassword), then the module logs in with the new password
+        to verify it and, with O(verify_old_rejected), checks that the old one is refused."
+      - "Recovery: when the device refuses O(password) but accepts O(configured_password), the rotation
+        already happened (a re-run after an interrupted run). The module then reports no change for it
+        and writes nothing. This costs one failed login; the module never makes more than that one extra
+        attempt per run."
+    type: str
+  level:
+    description:
+      - Account level. For ONVIF accounts C(viewer) is ONVIF's C(mediaUser).
+      - New accounts get C(viewer) when not set; existing accounts keep their level when not set.
+      - The built-in administrator (id 1) always stays C(administrator).
+    type: str
+    choices: [administrator, operator, viewer]
+  update_password:
+    description:
+      - C(on_create) sets the password only when the account is created. Devices never reveal passwords,
+        so this is the idempotent choice.
+      - C(always) writes the password on every run and therefore reports a change, like
+        M(ansible.builtin.user); except where the device refuses the write because the password already is
+        the current one (subStatusCode C(cannotSameAsOldPassword)), which is reported as no change.
+      - Does not apply to the account the module logs in with, whose password is known and compared.
+      - In the aggregate form, the default for entries of O(users) that do not set it.
+    type: str
+    choices: [always, on_create]
+    default: on_create
+  users:
+    description:
+      - The aggregate form; a list of accounts with the same keys as the single form.
+      - With O(purge=true), every account not listed is deleted, except the built-in administrator (id 1)
+        and the account the module logs in with.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Account name.
+        type: str
+        required: true
+      state:
+        description: As O(state); defaults to O(state).
+        type: str
+        choices: [present, absent]
+      configured_password:
+        description: As O(configured_password).
+        type: str
+        aliases: [password]
+      level:
+        description: As O(level).
+        type: str
+        choices: [administrator, operator, viewer]
+      update_password:
+        description: As O(update_password); defaults to O(update_password).
+        type: str
+        choices: [always, on_create]
+  purge:
+    description:
+      - Delete every account not named in O(users) (or O(name)), except the built-in administrator (id 1)
+        and the account the module logs in with.
+    type: bool
+    default: false
+  account_type:
+    description:
+      - C(device) manages the local accounts (C(/ISAPI/Security/users)).
+      - C(onvif) manages the ONVIF accounts (C(/ISAPI/Security/ONVIF/users)), a separate list. A device
+        without ONVIF user management fails with a clear message.
+    type: str
+    choices: [device, onvif]
+    default: device
+  verify_old_rejected:
+    description:
+      - After rotating the password of the account the module logs in with, confirm that the device
+        refuses the old password. This is one deliberate failed login.
+    type: bool
+    default: true
+notes:
+  - The device's account list cannot reveal passwords, so the diff and all results show names and levels
+    only.
+seealso:
+  - module: camops.hikvision.hik_device_info
+'''
+
+EXAMPLES = r'''
+- name: Leave only admin and a viewer account on a camera, rotating the admin password
+  camops.hikvision.hik_user:
+    host: 192.0.2.10
+    password: "{{ current_admin_password }}"
+    users:
+      - name: admin
+        configured_password: "{{ new_admin_password }}"
+      - name: monitor
+        configured_password: "{{ monitor_password }}"
+        level: viewer
+    purge: true
+  delegate_to: localhost
+  no_log: false
+
+- name: Remove every ONVIF account
+  camops.hikvision.hik_user:
+    host: 192.0.2.10
+    password: "{{ admin_password }}"
+    account_type: onvif
+    users: []
+    purge: true
+  delegate_to: localhost
+
+- name: Delete one account
+  camops.hikvision.hik_user:
+    host: 192.0.2.10
+    password: "{{ admin_password }}"
+    name: installer
+    state: absent
+  delegate_to: localhost
+
+- name: Create an operator (its password is set only when it is created)
+  camops.hikvision.hik_user:
+    host: 192.0.2.20
+    password: "{{ admin_password }}"
+    name: nightshift
+    configured_password: "{{ nightshift_password }}"
+    level: operator
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+users:
+  description: The accounts after the run (what they would be, in check mode). New accounts have id C(null)
+    in check mode.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Account id; C(1) is the built-in administrator of the local list.
+      type: int
+    name:
+      description: Account name.
+      type: str
+    level:
+      description: C(administrator), C(operator) or C(viewer).
+      type: str
+  sample: [{"id": 1, "name": "admin", "level": "administrator"}]
+created:
+  description: Names of the accounts created.
+  returned: success
+  type: list
+  elements: str
+  sample: [monitor]
+deleted:
+  description: Names of the accounts deleted.
+  returned: success
+  type: list
+  elements: str
+  sample: [installer]
+updated:
+  description: Names of the accounts whose level changed.
+  returned: success
+  type: list
+  elements: str
+  sample: []
+password_changed:
+  description: Names of the accounts whose password was written (or would be, in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: [admin]
+password_recovered:
+  description: The device refused the connection password but accepted O(configured_password) for the
+    login account, so an earlier run had already rotated it.
+  returned: success
+  type: bool
+  sample: false
+verified:
+  description: After a rotation, what the module checked with fresh logins.
+  returned: when the login account's password was rotated (not in check mode)
+  type: dict
+  contains:
+    new_password_accepted:
+      description: A login with the new password succeeded.
+      type: bool
+    old_password_rejected:
+      description: A login with the old password was refused; C(null) when O(verify_old_rejected=false).
+      type: bool
+  sample: {"new_password_accepted": true, "old_password_rejected": true}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
+from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
+from ansible_collections.camops.hikvision.plugins.module_utils.common import (
+    client_from_module, connection_argument_spec, fail_from_error,
+)
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+    AuthenticationError, ISAPIError, LockedOutError, NotSupportedError,
+)
+
+ENTRY_SPEC = dict(
+    name=dict(type='str', required=True),
+    state=dict(type='str', choices=['present', 'absent']),
+    configured_password=dict(type='str', no_log=True, aliases=['password']),
+    level=dict(type='str', choices=list(users_mod.LEVELS)),
+    update_password=dict(type='str', choices=['always', 'on_create'], no_log=False),
+)
+
+
+def wanted_entries(params):
+    defaults = dict(state=params['state'], update_password=params['update_password'])
+    if params['users'] is not None:
+        raw = params['users']
+    else:
+        raw = [dict(name=params['name'], state=params['state'], configured_password=params['configured_password'],
+                    level=params['level'], update_password=params['update_password'])]
+    entries = users_mod.normalise_wanted(raw, defaults)
+    for entry in entries:
+        entry['password'] = entry.pop('configured_password', None)
+    return entries
+
+
+class UserRun(object):
+    """One run of hik_user against one device."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.account_type = self.params['account_type']
+        self.login_name = self.params['username']
+        self.login_password = self.params['password']
+        self.client = None
+        self.recovered = False
+        self.result = dict(changed=False, created=[], deleted=[], updated=[], password_changed=[],
+                           password_recovered=False)
+
+    def fail(self, msg, **extra):
+        self.module.fail_json(msg=msg, **dict(self.result, **extra))
+
+    def login_entry(self, wanted):
+        if self.account_type != 'device':
+            return None
+        for entry in wanted:
+            if entry['name'] == self.login_name and entry['state'] == 'present' and entry['password'] is not None:
+                return entry
+        return None
+
+    def read_with_recovery(self, wanted):
+        """Read the account list; on a refused connection password try the wanted new one, once."""
+        self.client = client_from_module(self.module)
+        try:
+            return users_mod.read_users(self.client, self.account_type)
+        except LockedOutError:
+            raise
+        except AuthenticationError as refused:
+            entry = self.login_entry(wanted)
+            if entry is None or entry['password'] == self.login_password:
+                raise
+            self.client.close()
+            self.client = client_from_module(self.module, password=entry['password'])
+            try:
+                current = users_mod.read_users(self.client, self.account_type)
+            except AuthenticationError as second:
+                raise AuthenticationError(
+                    '%s: the device refused both the connection password and the new password for %r (one login '
+                    'each); nothing was changed and no further login was attempted.' % (refused.host, self.login_name),
+                    host=refused.host, method=second.method, path=second.path, http_status=401,
+                    retry_login_time=second.retry_login_time)
+            self.recovered = True
+            self.login_password = entry['password']
+            self.result['password_recovered'] = True
+            self.module.warn('The device refused the connection password for %r but accepted the new one: '
+                             'the rotation had already been done, nothing was written for it.' % self.login_name)
+            return current
+
+    def capabilities(self):
+        doc = self.client.get_optional(system_mod.CAPABILITIES_PATH)
+        return system_mod.parse_capabilities(doc) if doc is not None else {}
+
+    def run(self):
+        try:
+            wanted = wanted_entries(self.params)
+            # Rules that do not depend on the device: checked before any request.
+            users_mod.validate_passwords(wanted)
+        except ValueError as exc:
+            self.fail(str(exc))
+        try:
+            self._run(wanted)
+        except NotSupportedError as exc:
+            if self.account_type == 'onvif':
+                self.fail('%s: the device does not offer ONVIF user management (%s answered HTTP %s).'
+                          % (exc.host, exc.path, exc.http_status), error=exc.to_dict())
+            fail_from_error(self.module, exc, **self.result)
+        except ISAPIError as exc:
+            # A write may have been sent before the failure: say so rather than claim nothing changed.
+            self.result['changed'] = bool(self.client is not None and self.client.writes_sent)
+            fail_from_error(self.module, exc, **self.result)
+        finally:
+            if self.client is not None:
+                self.client.close()
+        self.module.exit_json(**self.result)
+
+    def _run(self, wanted):
+        current = self.read_with_recovery(wanted)
+        caps = self.capabilities()
+        if self.account_type == 'onvif' and caps.get('onvif_users') is False:
+            self.fail('%s: the device does not offer ONVIF user management (its capabilities say so).'
+                      % self.client.label)
+        low, high = users_mod.password_limits(caps)
+        max_users = caps.get('max_users') if self.account_type == 'device' else None
+        try:
+            users_mod.validate_passwords(wanted, low, high)
+            plan = users_mod.plan_users(current, wanted, purge=self.params['purge'], account_type=self.account_type,
+                                        login_name=self.login_name, login_password=self.login_password,
+                                        max_users=max_users)
+        except ValueError as exc:
+            self.fail('%s: %s' % (self.client.label, exc))
+
+        self.summarise(plan)
+        new_ids = {}
+        if plan.changed and not self.module.check_mode:
+            new_ids = users_mod.apply_plan(self.client, self.account_type, plan, self.login_password)
+            plan.update = [item for item in plan.update if item[2]]
+            if plan.rotate:
+                self.rotate(plan.rotate)
+            self.summarise(plan)
+        result = self.result
+        after = users_mod.after_users(current, plan, new_ids)
+        result['users'] = after
+        if self.module._diff:
+            result['diff'] = dict(
+                before=dict(users=[dict(name=u['name'], level=u['level']) for u in current]),
+                after=dict(users=[dict(name=u['name'], level=u['level']) for u in after],
+                           password_changed=result['password_changed']),
+            )
+
+    def summarise(self, plan):
+        result = self.result
+        result['created'] = [e['name'] for e in plan.create]
+        result['deleted'] = [u['name'] for u in plan.delete]
+        result['updated'] = [u['name'] for u, dummy, changes in plan.update if 'level' in changes]
+        result['password_changed'] = [u['name'] for u, dummy, changes in plan.update if changes.get('password')]
+        if plan.rotate:
+            result['password_changed'].append(plan.rotate[0]['name'])
+        result['changed'] = plan.changed
+
+    def rotate(self, rotation):
+        user, entry = rotation
+        old = self.login_password
+        users_mod.rotate_login_password(self.client, user, entry['password'], old)
+        self.client.close()
+        verified = dict(new_password_accepted=False, old_password_rejected=None)
+        self.result['verified'] = verified
+        self.client = client_from_module(self.module, password=entry['password'])
+        try:
+            users_mod.read_users(self.client, 'device')
+        except AuthenticationError as exc:
+            self.fail('%s: the device accepted the new password for %r but then refused a login with it (%s); '
+                      'the new password is the one to use, do not retry the old one.'
+                      % (self.client.label, user['name'], exc), error=exc.to_dict())
+        verified['new_password_accepted'] = True
+        if self.params['verify_old_rejected']:
+            probe = client_from_module(self.module, password=old)
+            try:
+                probe.get(system_mod.DEVICE_INFO_PATH)
+            except AuthenticationError:
+                verified['old_password_rejected'] = True
+            else:
+                verified['old_password_rejected'] = False
+                self.fail('%s: the device still accepts the old password of %r after the rotation.'
+                          % (self.client.label, user['name']))
+            finally:
+                probe.close()
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            name=dict(type='str'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            configured_password=dict(type='str', no_log=True),
+            level=dict(type='str', choices=list(users_mod.LEVELS)),
+            update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
+            users=dict(type='list', elements='dict', options=ENTRY_SPEC),
+            purge=dict(type='bool', default=False),
+            account_type=dict(type='str', default='device', choices=['device', 'onvif']),
+            verify_old_rejected=dict(type='bool', default=True),
+        ),
+        mutually_exclusive=[('name', 'users')],
+        required_one_of=[('name', 'users')],
+        supports_check_mode=True,
+    )
+    UserRun(module).run()
+
+
+if __name__ == '__main__':
+    main()
