@@ -27,6 +27,9 @@ CONNECTION_ARGUMENT_SPEC = dict(
 
 def connection_argument_spec(**extra):
     """A fresh copy of the connection options with the module's own options added."""
+    clash = sorted(set(extra) & set(CONNECTION_ARGUMENT_SPEC))
+    if clash:
+        raise ValueError('module options %s would replace connection options' % ', '.join(clash))
     spec = dict((key, dict(value)) for key, value in CONNECTION_ARGUMENT_SPEC.items())
     spec.update(extra)
     return spec

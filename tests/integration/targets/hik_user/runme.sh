@@ -1,18 +1,7 @@
 #!/usr/bin/env bash
-# hik_user against simulated devices. The playbook runs once, at -vvv, and its whole output is searched
-# for every password the test uses.
+# hik_user against simulated devices, at -vvv; none of the passwords the test uses may appear in the output.
 set -eux
-here="$(pwd)"
 source ../setup_hiksim/hiksim.sh
-hiksim_start "$here/fleet.yml"
-log="$HIKSIM_DIR/hik_user.log"
-if ! ansible-playbook -i "$HIKSIM_INVENTORY" "$here/main.yml" -vvv "$@" > "$log" 2>&1; then
-    grep -v '^<\|^ESTABLISH\|^EXEC\|^PUT\|^Using module' "$log" | tail -n 120
-    exit 1
-fi
-grep -E '^(PLAY RECAP|localhost) ' "$log"
-if grep -n -e 'Sim-Admin-123' -e 'New-Admin-456' -e 'Monitor-2024' -e 'Install-2024' -e 'Guest-2024x' \
-        -e 'Ops-2024xx' -e 'Onvif-2024' -e 'Keeper-2024' -e 'Night-202' -e 'abc12' -e 'aaaaaaaaaa' "$log"; then
-    echo "a password appeared in the -vvv output" >&2
-    exit 1
-fi
+hiksim_start "$(pwd)/fleet.yml"
+hiksim_playbook_vvv "$(pwd)/main.yml" Sim-Admin-123 New-Admin-456 Monitor-2024 Install-2024 Guest-2024x \
+    Ops-2024xx Onvif-2024 Keeper-2024 Night-202 abc12 aaaaaaaaaa

@@ -47,3 +47,25 @@ hiksim_stop() {
     fi
     rm -rf "${HIKSIM_DIR:-/nonexistent}"
 }
+
+# hiksim_playbook_vvv PLAYBOOK SECRET... -- run PLAYBOOK against the simulated fleet at -vvv (extra
+# ansible-playbook arguments go in HIKSIM_PLAYBOOK_ARGS), show the tail on failure, then fail if any
+# SECRET appears anywhere in the output.
+hiksim_playbook_vvv() {
+    local playbook="$1" log secret
+    shift
+    log="$HIKSIM_DIR/$(basename "$playbook" .yml).log"
+    # shellcheck disable=SC2086
+    if ! ansible-playbook -i "$HIKSIM_INVENTORY" "$playbook" -vvv ${HIKSIM_PLAYBOOK_ARGS:-} > "$log" 2>&1; then
+        grep -v -e '^<' -e '^ESTABLISH' -e '^EXEC' -e '^PUT' -e '^Using module' "$log" | tail -n 120
+        return 1
+    fi
+    grep -E '^PLAY RECAP' -A 20 "$log"
+    for secret in "$@"; do
+        if grep -n -F -e "$secret" "$log"; then
+            echo "a secret appeared in the -vvv output of $playbook" >&2
+            return 1
+        fi
+    done
+    echo "none of $# secrets appears in the -vvv output of $playbook"
+}
