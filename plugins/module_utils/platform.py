@@ -5,7 +5,11 @@
 
 """Hik-Connect (EZVIZ) platform access on the device: parsing only."""
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import xml_bool, xml_get, xml_text
+import random
+import string
+import time
+
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import xml_bool, xml_get, xml_int, xml_text
 
 EZVIZ_PATH = '/ISAPI/System/Network/EZVIZ'
 
@@ -19,3 +23,62 @@ def parse_ezviz(doc):
         bind_status=bind or None,
         server=xml_text(xml_get(doc.body, 'serverAddress', 'hostName')) or None,
     )
+
+
+EZVIZ_CAPABILITIES_PATH = '/ISAPI/System/Network/EZVIZ/capabilities'
+CODE_MIN = 6
+CODE_MAX = 12
+_CODE_ALPHABET = string.ascii_letters + string.digits
+
+
+def code_limits(caps_doc):
+    """(min, max) verification code length from EZVIZ/capabilities, within the documented 6-12."""
+    low, high = CODE_MIN, CODE_MAX
+    if caps_doc is not None:
+        node = caps_doc.get('verificationCode')
+        if isinstance(node, dict):
+            low = max(low, xml_int(node.get('@min'), low))
+            high = min(high, xml_int(node.get('@max'), high))
+    return low, max(low, high)
+
+
+def code_problem(code, low=CODE_MIN, high=CODE_MAX):
+    """Why a verification code is unacceptable (never quoting it), or None."""
+    if code is None or not low <= len(code) <= high:
+        return 'the verification code must be %d-%d characters long (it has %d)' % (low, high, len(code or ''))
+    if any(c not in _CODE_ALPHABET for c in code):
+        return 'the verification code may hold only letters and digits'
+    return None
+
+
+def generate_code(length=CODE_MAX):
+    """A random verification code with upper- and lower-case letters and digits."""
+    rng = random.SystemRandom()
+    while True:
+        code = ''.join(rng.choice(_CODE_ALPHABET) for dummy in range(length))
+        if any(c.isupper() for c in code) and any(c.islower() for c in code) and any(c.isdigit() for c in code):
+            return code
+
+
+def read_cloud(client):
+    return parse_ezviz(client.get(EZVIZ_PATH))
+
+
+def set_enabled(client, enabled, code=None):
+    """PUT EZVIZ with enabled (and a new verification code): the bodies of isapi.md 6.1. A code is
+    rotated while access stays on with ``set_enabled(client, True, code)``."""
+    body = {'enabled': 'true' if enabled else 'false'}
+    if code is not None:
+        body['verificationCode'] = code
+    return client.put(EZVIZ_PATH, 'EZVIZ', body)
+
+
+def wait_registered(client, timeout, interval=2.0, clock=time.monotonic, sleep=time.sleep):
+    """Poll EZVIZ until registerStatus is true or ``timeout`` seconds pass; returns (state, seconds)."""
+    started = clock()
+    while True:
+        state = read_cloud(client)
+        elapsed = clock() - started
+        if state.get('registered') or elapsed >= timeout:
+            return state, round(elapsed, 1)
+        sleep(min(interval, max(0.1, timeout - elapsed)))
