@@ -42,15 +42,16 @@ def check_libraries(module):
         module.fail_json(msg=missing_required_lib('xmltodict'), exception=str(XMLTODICT_IMPORT_ERROR))
 
 
-def client_from_module(module, password=None):
-    """An ISAPIClient for the device named by the module's connection options."""
+def client_from_module(module, password=None, **overrides):
+    """An ISAPIClient for the device named by the module's connection options (``overrides`` replace
+    ISAPIClient arguments, e.g. a short timeout for liveness probes)."""
     check_libraries(module)
     params = module.params
     if params['timeout'] <= 0:
         module.fail_json(msg='timeout must be a positive number of seconds, got %s.' % params['timeout'])
     if params['port'] is not None and not 0 < params['port'] < 65536:
         module.fail_json(msg='port must be between 1 and 65535, got %s.' % params['port'])
-    return ISAPIClient(
+    kwargs = dict(
         host=params['host'],
         port=params['port'],
         protocol=params['protocol'],
@@ -60,6 +61,14 @@ def client_from_module(module, password=None):
         ca_path=params['ca_path'],
         timeout=params['timeout'],
     )
+    kwargs.update(overrides)
+    return ISAPIClient(**kwargs)
+
+
+def probe_client_factory(module):
+    """Clients for liveness probes while a device restarts: short timeout, no retries."""
+    timeout = min(module.params['timeout'], 3)
+    return lambda: client_from_module(module, timeout=timeout, read_retries=0, busy_retries=0)
 
 
 def fail_from_error(module, error, **result):

@@ -3,12 +3,25 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Device identity, capabilities and lockout policy: parsing only (pure, unit-testable)."""
+"""Device identity, capabilities and lockout policy (parsing), and the maintenance calls: reboot,
+factory reset, configuration export and waiting for a restart."""
 
+import base64
+import binascii
+import hashlib
 import re
+import time
+from xml.sax.saxutils import escape as xml_escape
+
+try:
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    HAS_CRYPTOGRAPHY = True
+except ImportError:  # pragma: no cover - cryptography comes with ansible-core
+    HAS_CRYPTOGRAPHY = False
 
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
-    xml_bool, xml_get, xml_int, xml_text,
+    DeviceUnreachableError, ISAPIError, xml_bool, xml_get, xml_int, xml_text,
 )
 
 DEVICE_INFO_PATH = '/ISAPI/System/deviceInfo'
@@ -139,3 +152,77 @@ def lockout_policy_from_capabilities(doc):
         lock_time=xml_int(xml_get(security, 'maxIllegalLoginLockTime')),
         source='capabilities',
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Maintenance: reboot, factory reset, configuration export (isapi.md section 7)
+# ---------------------------------------------------------------------------------------------
+
+REBOOT_PATH = '/ISAPI/System/reboot'
+FACTORY_RESET_PATH = '/ISAPI/System/factoryReset'
+CONFIG_PATH = '/ISAPI/System/configurationData'
+ACTIVATE_STATUS_PATH = '/SDK/activateStatus'
+RESET_MODES = ('basic', 'full')
+# The WebSDK's fixed key for the secretkey parameter (isapi.md 7.3, one source, not verified on hardware).
+_SECRET_KEY_AES = bytes.fromhex('bf8a6df8640f38f3812c19d2aaca7743')
+
+
+def parse_activated(doc):
+    """ActivateStatus -> True / False / None."""
+    return xml_bool(doc.get('Activated')) if doc is not None else None
+
+
+def secret_key_params(secret_key, now_ms=None):
+    """Query parameters for an encrypted configuration export: secretkey, security=1 and iv (isapi.md 7.3:
+    AES-128-CBC of base64(XML-escaped key) with the WebSDK key, IV = MD5 of a millisecond timestamp)."""
+    if not HAS_CRYPTOGRAPHY:
+        raise RuntimeError('the Python library cryptography (a dependency of ansible-core) is required for '
+                           'secret_key')
+    stamp = str(int(time.time() * 1000) if now_ms is None else now_ms).encode('ascii')
+    iv = hashlib.md5(stamp).digest()  # nosec - an IV derivation the device expects, not a password hash
+    text = base64.b64encode(xml_escape(secret_key).encode('utf-8'))
+    padder = padding.PKCS7(128).padder()
+    data = padder.update(text) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(_SECRET_KEY_AES), modes.CBC(iv)).encryptor()
+    sealed = encryptor.update(data) + encryptor.finalize()
+    return dict(secretkey=binascii.hexlify(sealed).decode('ascii'), security='1',
+                iv=binascii.hexlify(iv).decode('ascii'))
+
+
+def probe(client):
+    """True when the device answers HTTP at all (any status), False when it does not answer."""
+    try:
+        client.request('GET', ACTIVATE_STATUS_PATH)
+    except DeviceUnreachableError:
+        return False
+    except ISAPIError:
+        return True
+    return True
+
+
+def wait_for_restart(make_probe_client, timeout, label='device', down_window=60.0, clock=time.monotonic,
+                     sleep=time.sleep):
+    """After a reboot or reset request: wait until the device stops answering (at most ``down_window``
+    seconds), then until it answers again. Returns (went_down, seconds); raises DeviceUnreachableError
+    when it is not back within ``timeout`` seconds."""
+    started = clock()
+
+    def check():
+        client = make_probe_client()
+        try:
+            return probe(client)
+        finally:
+            client.close()
+
+    went_down = False
+    while clock() - started < min(down_window, timeout):
+        if not check():
+            went_down = True
+            break
+        sleep(0.5)
+    while clock() - started < timeout:
+        if check():
+            return went_down, round(clock() - started, 1)
+        sleep(1.0)
+    raise DeviceUnreachableError('%s: the device did not answer again within %s s after the restart request.'
+                                 % (label, timeout), host=label)

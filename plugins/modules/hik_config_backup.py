@@ -1,0 +1,183 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+---
+module: hik_config_backup
+short_description: Download the configuration of a Hikvision camera, NVR or DVR to the controller
+version_added: 0.1.0
+description:
+  - Downloads the device's configuration file (C(GET /ISAPI/System/configurationData)) to O(dest) on the
+    controller, where the module runs.
+  - The file is written atomically with mode C(0600); missing parent directories are created (mode C(0700)).
+  - A ResponseStatus or an empty answer in place of the file is an error; it is never saved as a backup.
+author:
+  - camops.hikvision maintainers (@camops)
+extends_documentation_fragment:
+  - camops.hikvision.connection
+attributes:
+  check_mode:
+    description: Reports whether the file would be written; downloads and writes nothing.
+    support: full
+  diff_mode:
+    description: The file is binary; no diff is shown.
+    support: none
+options:
+  dest:
+    description:
+      - Path of the backup file on the controller.
+    type: path
+    required: true
+  force:
+    description:
+      - C(false) keeps an existing O(dest) and reports no change, without contacting the device.
+      - C(true) downloads the configuration and replaces O(dest) when the content differs.
+    type: bool
+    default: false
+  secret_key:
+    description:
+      - Key for devices that export an encrypted configuration (C(SecurityCap/isSupportConfigFileExport)).
+        Sent as the C(secretkey) parameter, encrypted the way the device's web client does (AES-128-CBC; this
+        encoding comes from one public source and is not verified on hardware).
+      - The same key is needed to import the file again.
+    type: str
+notes:
+  - The file format is the vendor's own and opaque; keep it with the device's serial number.
+seealso:
+  - module: camops.hikvision.hik_factory_reset
+'''
+
+EXAMPLES = r'''
+- name: Back up every device before decommissioning
+  camops.hikvision.hik_config_backup:
+    host: "{{ ansible_host }}"
+    password: "{{ hik_password }}"
+    dest: "backups/{{ inventory_hostname }}.bin"
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+dest:
+  description: Path of the backup file.
+  returned: always
+  type: str
+  sample: backups/cam-01.bin
+size:
+  description: Size of the file in bytes.
+  returned: when the file exists (not in check mode before the first backup)
+  type: int
+  sample: 65536
+sha256:
+  description: SHA-256 of the file.
+  returned: when the file exists (not in check mode before the first backup)
+  type: str
+  sample: 0f1e2d...
+'''
+
+import hashlib
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
+from ansible_collections.camops.hikvision.plugins.module_utils.common import (
+    client_from_module, connection_argument_spec, fail_from_error,
+)
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+
+
+def file_facts(path):
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, 'rb') as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b''):
+            digest.update(block)
+            size += len(block)
+    return dict(size=size, sha256=digest.hexdigest())
+
+
+def write_atomic(path, content):
+    """Write ``content`` to ``path`` through a 0600 temporary file in the same directory."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        os.makedirs(directory, 0o700)
+    fd, tmp = tempfile.mkstemp(prefix='.hik-backup-', dir=directory)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except Exception:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            dest=dict(type='path', required=True),
+            force=dict(type='bool', default=False),
+            secret_key=dict(type='str', no_log=True),
+        ),
+        supports_check_mode=True,
+    )
+    dest = module.params['dest']
+    secret_key = module.params['secret_key']
+    result = dict(changed=False, dest=dest)
+    if os.path.isdir(dest):
+        module.fail_json(msg='dest %s is a directory; give a file name.' % dest, **result)
+    exists = os.path.exists(dest)
+    if exists and not module.params['force']:
+        result.update(file_facts(dest))
+        module.exit_json(**result)
+    if secret_key is not None and not secret_key:
+        module.fail_json(msg='secret_key must not be empty.', **result)
+    if module.check_mode:
+        if exists:
+            result.update(file_facts(dest))
+        result['changed'] = True
+        module.exit_json(**result)
+
+    client = client_from_module(module)
+    try:
+        params = None
+        if secret_key is not None:
+            caps_doc = client.get_optional(system_mod.CAPABILITIES_PATH)
+            caps = system_mod.parse_capabilities(caps_doc) if caps_doc is not None else {}
+            low = caps.get('config_secret_key_min_length') or 1
+            high = caps.get('config_secret_key_max_length')
+            if len(secret_key) < low or (high and len(secret_key) > high):
+                module.fail_json(msg='%s: the device takes a secret_key of %d-%s characters (it has %d).'
+                                 % (client.label, low, high or '', len(secret_key)), **result)
+            params = system_mod.secret_key_params(secret_key)
+        try:
+            content, dummy = client.download(system_mod.CONFIG_PATH, params=params)
+        except ISAPIError as exc:
+            hint = '' if secret_key else ' If the device exports only encrypted files, give secret_key.'
+            module.fail_json(msg=str(exc) + hint, error=exc.to_dict(), **result)
+    except ISAPIError as exc:
+        fail_from_error(module, exc, **result)
+    finally:
+        client.close()
+
+    new_digest = hashlib.sha256(content).hexdigest()
+    if exists and file_facts(dest)['sha256'] == new_digest:
+        result.update(file_facts(dest))
+        module.exit_json(**result)
+    try:
+        write_atomic(dest, content)
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='Could not write %s: %s.' % (dest, exc), **result)
+    result.update(changed=True, size=len(content), sha256=new_digest)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

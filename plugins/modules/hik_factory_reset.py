@@ -1,0 +1,170 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+---
+module: hik_factory_reset
+short_description: Factory reset a Hikvision camera, NVR or DVR, guarded by its serial number
+version_added: 0.1.0
+description:
+  - Sends C(PUT /ISAPI/System/factoryReset?mode=basic|full). This cannot be undone.
+  - The device's serial number must equal O(confirm_serial); this is checked before any write, and a mismatch
+    fails naming both.
+  - With O(wait=true), waits until the device answers again and reports whether it is activated. A C(full)
+    reset leaves it inactive, with no admin password; it then needs activation (SADP, the web page or
+    iVMS-4200) before any account can log in.
+  - Not idempotent by nature - every run (outside check mode) resets the device and reports a change.
+author:
+  - camops.hikvision maintainers (@camops)
+extends_documentation_fragment:
+  - camops.hikvision.connection
+attributes:
+  check_mode:
+    description: Reads the serial number and checks the guard, then reports the reset it would do without
+      sending it.
+    support: full
+  diff_mode:
+    description: Nothing to compare.
+    support: none
+options:
+  mode:
+    description:
+      - C(basic) restores the parameters but keeps network and user settings.
+      - C(full) restores everything; the device becomes inactive with no admin password.
+    type: str
+    choices: [basic, full]
+    required: true
+  confirm_serial:
+    description:
+      - The serial number of the device to reset, exactly as the device reports it (RV(serial_number) of
+        M(camops.hikvision.hik_device_info)). Letter case and surrounding spaces are ignored.
+    type: str
+    required: true
+  wait:
+    description:
+      - Wait until the device answers again, and report whether it is activated.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for the device to come back; the module fails after that.
+    type: int
+    default: 300
+seealso:
+  - module: camops.hikvision.hik_config_backup
+  - module: camops.hikvision.hik_reboot
+'''
+
+EXAMPLES = r'''
+- name: Read the serial number
+  camops.hikvision.hik_device_info:
+    host: 192.0.2.10
+    password: "{{ admin_password }}"
+    gather_subset: [device]
+  delegate_to: localhost
+  register: info
+
+- name: Full factory reset of exactly that device
+  camops.hikvision.hik_factory_reset:
+    host: 192.0.2.10
+    password: "{{ admin_password }}"
+    mode: full
+    confirm_serial: "{{ info.device.serial_number }}"
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+serial_number:
+  description: The device's serial number.
+  returned: when it was read
+  type: str
+  sample: DS-2CD2146G2-ISU20210101AAWRF12345678
+mode:
+  description: The reset mode.
+  returned: always
+  type: str
+  sample: full
+reset:
+  description: The reset was requested (false in check mode).
+  returned: always
+  type: bool
+  sample: true
+activated:
+  description: Whether the device reports itself activated after coming back; C(null) when not known.
+  returned: when O(wait=true) and not in check mode
+  type: bool
+  sample: false
+elapsed:
+  description: Seconds from the reset request until the device answered again.
+  returned: when O(wait=true) and not in check mode
+  type: float
+  sample: 95.0
+went_down:
+  description: The device was seen not answering during the wait.
+  returned: when O(wait=true) and not in check mode
+  type: bool
+  sample: true
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
+from ansible_collections.camops.hikvision.plugins.module_utils.common import (
+    client_from_module, connection_argument_spec, fail_from_error, probe_client_factory,
+)
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            mode=dict(type='str', required=True, choices=list(system_mod.RESET_MODES)),
+            confirm_serial=dict(type='str', required=True),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=300),
+        ),
+        supports_check_mode=True,
+    )
+    mode = module.params['mode']
+    confirm = (module.params['confirm_serial'] or '').strip()
+    result = dict(changed=False, mode=mode, reset=False)
+    if not confirm:
+        module.fail_json(msg='confirm_serial must be the serial number of the device to reset.', **result)
+    if module.params['wait_timeout'] <= 0:
+        module.fail_json(msg='wait_timeout must be a positive number of seconds.', **result)
+    client = client_from_module(module)
+    try:
+        device = system_mod.parse_device_info(client.get(system_mod.DEVICE_INFO_PATH))
+        serial = device['serial_number'] or ''
+        result['serial_number'] = serial
+        if serial.strip().upper() != confirm.upper():
+            module.fail_json(msg='%s: refusing to reset: the device reports serial number %r but confirm_serial is %r; '
+                                 'nothing was sent.' % (client.label, serial, confirm), **result)
+        caps_doc = client.get_optional(system_mod.CAPABILITIES_PATH)
+        if caps_doc is not None and system_mod.parse_capabilities(caps_doc).get('factory_reset') is False:
+            module.fail_json(msg='%s: the device does not offer a factory reset (isSupportFactoryReset false).'
+                             % client.label, **result)
+        if module.check_mode:
+            result['changed'] = True
+            module.exit_json(**result)
+        client.request('PUT', system_mod.FACTORY_RESET_PATH, params=dict(mode=mode))
+        result.update(changed=True, reset=True)
+        client.close()
+        if module.params['wait']:
+            went_down, elapsed = system_mod.wait_for_restart(probe_client_factory(module),
+                                                             module.params['wait_timeout'], label=client.label)
+            client = client_from_module(module)
+            result.update(elapsed=elapsed, went_down=went_down,
+                          activated=system_mod.parse_activated(client.get_optional(system_mod.ACTIVATE_STATUS_PATH)))
+    except ISAPIError as exc:
+        fail_from_error(module, exc, **result)
+    finally:
+        client.close()
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

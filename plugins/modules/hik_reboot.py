@@ -1,0 +1,121 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+---
+module: hik_reboot
+short_description: Reboot a Hikvision camera, NVR or DVR and wait until it answers again
+version_added: 0.1.0
+description:
+  - Sends C(PUT /ISAPI/System/reboot) and, with O(wait=true), waits until the device has gone down and answers
+    again, then checks that it accepts the credentials.
+  - Not idempotent by nature - every run (outside check mode) reboots the device and reports a change.
+author:
+  - camops.hikvision maintainers (@camops)
+extends_documentation_fragment:
+  - camops.hikvision.connection
+attributes:
+  check_mode:
+    description: Checks that the device answers with the credentials, then reports the reboot it would do
+      without sending it.
+    support: full
+  diff_mode:
+    description: Nothing to compare.
+    support: none
+options:
+  wait:
+    description:
+      - Wait until the device is back.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for the device to come back; the module fails after that.
+    type: int
+    default: 300
+notes:
+  - While waiting, the module polls the unauthenticated C(/SDK/activateStatus), so a restarting device does
+    not count failed logins.
+seealso:
+  - module: camops.hikvision.hik_factory_reset
+'''
+
+EXAMPLES = r'''
+- name: Reboot a recorder and wait for it
+  camops.hikvision.hik_reboot:
+    host: 192.0.2.1
+    password: "{{ nvr_password }}"
+    wait_timeout: 600
+  delegate_to: localhost
+  register: reboot
+
+- name: Show how long it took
+  ansible.builtin.debug:
+    msg: "Back after {{ reboot.elapsed }} s"
+'''
+
+RETURN = r'''
+rebooted:
+  description: The reboot was requested (false in check mode).
+  returned: always
+  type: bool
+  sample: true
+elapsed:
+  description: Seconds from the reboot request until the device answered again.
+  returned: when O(wait=true) and not in check mode
+  type: float
+  sample: 74.5
+went_down:
+  description: The device was seen not answering during the wait (if false, it came back faster than it
+    was polled, or never went down).
+  returned: when O(wait=true) and not in check mode
+  type: bool
+  sample: true
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
+from ansible_collections.camops.hikvision.plugins.module_utils.common import (
+    client_from_module, connection_argument_spec, fail_from_error, probe_client_factory,
+)
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=300),
+        ),
+        supports_check_mode=True,
+    )
+    if module.params['wait_timeout'] <= 0:
+        module.fail_json(msg='wait_timeout must be a positive number of seconds.')
+    result = dict(changed=False, rebooted=False)
+    client = client_from_module(module)
+    try:
+        client.get(system_mod.DEVICE_INFO_PATH)  # credentials and reachability first
+        if module.check_mode:
+            module.exit_json(changed=True, rebooted=False)
+        client.request('PUT', system_mod.REBOOT_PATH)
+        result.update(changed=True, rebooted=True)
+        client.close()
+        if module.params['wait']:
+            went_down, elapsed = system_mod.wait_for_restart(probe_client_factory(module),
+                                                             module.params['wait_timeout'], label=client.label)
+            client = client_from_module(module)
+            client.get(system_mod.DEVICE_INFO_PATH)
+            result.update(went_down=went_down, elapsed=elapsed)
+    except ISAPIError as exc:
+        fail_from_error(module, exc, **result)
+    finally:
+        client.close()
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
