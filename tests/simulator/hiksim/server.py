@@ -304,8 +304,12 @@ class Fleet(object):
 
 
 def builtin_fleet(name, port=8080):
-    """The fleet that ships with hiksim: ``demo-site`` (one NVR with three of the cameras, a fourth camera
-    and a DVR on one site)."""
+    """The fleets that ship with hiksim.
+
+    ``demo-site``: one site, one NVR recording three of four cameras, and a DVR (127.0.1.x).
+    ``demo``: two sites, two NVRs, a DVR and ten cameras, some with extra users, ONVIF users and
+    Hik-Connect on (127.0.11.x and 127.0.12.x).
+    """
     if name == 'demo-site':
         devices = [
             dict(name='nvr-01', profile='DS-7608NXI-I2', address='127.0.1.1', site='site_a',
@@ -321,4 +325,28 @@ def builtin_fleet(name, port=8080):
             dict(name='dvr-01', profile='iDS-7204HUHI-M1', address='127.0.1.2', site='site_a'),
         ]
         return dict(defaults=dict(port=port, password=DEFAULT_PASSWORD), devices=devices)
-    raise ValueError('unknown built-in fleet %r (known: demo-site)' % name)
+    if name == 'demo':
+        extra = [dict(name='installer', password='Install-2024', level='operator'),
+                 dict(name='guest', password='Guest-2024x', level='viewer')]
+        onvif = [dict(name='vms', password='Onvif-2024x', type='mediaUser')]
+        cloud = dict(enabled=True, verification_code='Hik12345', bind_status='bind')
+        profiles = ['DS-2CD2386G2-IU', 'DS-2CD2146G2-ISU', 'DS-2CD2T46G2-ISU', 'DS-2CD2346G2-ISU', 'DS-2TD1228-2-QA']
+        devices = []
+        for site, net, nvr_profile in (('site_a', 11, 'DS-7608NXI-I2'), ('site_b', 12, 'DS-7616NI-K2')):
+            letter = site[-1]
+            cams = ['cam-%s%d' % (letter, i) for i in range(1, 6)]
+            devices.append(dict(name='nvr-%s1' % letter, profile=nvr_profile, address='127.0.%d.1' % net, site=site,
+                                cameras=cams[:4], users=extra[:1]))
+            for i, cam in enumerate(cams):
+                entry = dict(name=cam, profile=profiles[i], address='127.0.%d.%d' % (net, 11 + i), site=site)
+                if i % 2 == 0:
+                    entry['ezviz'] = dict(cloud)
+                if i in (1, 3):
+                    entry['users'] = extra
+                if i in (1, 2):
+                    entry['onvif_users'] = onvif
+                devices.append(entry)
+        devices.append(dict(name='dvr-a1', profile='iDS-7204HUHI-M1', address='127.0.11.2', site='site_a',
+                            users=extra[1:]))
+        return dict(defaults=dict(port=port, password=DEFAULT_PASSWORD), devices=devices)
+    raise ValueError('unknown built-in fleet %r (known: demo-site, demo)' % name)
