@@ -19,7 +19,7 @@ from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.parsing.vault import is_encrypted
 from ansible.plugins.action import ActionBase
 
-FIELDS = ('username', 'password', 'previous_password', 'verification_code', 'status', 'serial_number')
+FIELDS = ('username', 'password', 'previous_password', 'verification_code', 'code_status', 'status', 'serial_number')
 SECRETS = ('password', 'previous_password', 'verification_code')
 STATUSES = ('pending', 'verified', 'factory_reset')
 _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$')
@@ -33,6 +33,7 @@ ARGUMENT_SPEC = dict(
         password=dict(type='str', no_log=True),
         previous_password=dict(type='str', no_log=True),
         verification_code=dict(type='str', no_log=True),
+        code_status=dict(type='str', choices=['pending', 'set']),
         status=dict(type='str', choices=list(STATUSES)),
         serial_number=dict(type='str'),
     )),

@@ -19,7 +19,7 @@ description:
   - Runs on the controller only (an action plugin); it never contacts a device.
   - "Record fields: C(device), C(username), C(password) (the password the device has, or is being given while
     C(status=pending)), C(previous_password) (while pending: the password it had before), C(verification_code)
-    (the Hik-Connect code set by a decommission), C(status) (C(pending), C(verified) or C(factory_reset)),
+    (the Hik-Connect code set by a decommission or transfer), C(code_status), C(status) (C(pending), C(verified) or C(factory_reset)),
     C(serial_number), C(updated)."
 author:
   - camops.hikvision maintainers (@camops)
@@ -62,8 +62,12 @@ options:
         description: The password the device had before a rotation in progress.
         type: str
       verification_code:
-        description: The Hik-Connect verification code set on the device.
+        description: The Hik-Connect verification code set (or being set) on the device.
         type: str
+      code_status:
+        description: C(pending) while O(record.verification_code) is being set, C(set) once the device took it.
+        type: str
+        choices: [pending, set]
       status:
         description: Where the rotation stands.
         type: str
@@ -138,6 +142,10 @@ status:
   returned: always
   type: str
   sample: verified
+code_status:
+  description: Stored verification code status (O(state=query)).
+  returned: state=query
+  type: str
 username:
   description: Stored admin account name (O(state=query)).
   returned: state=query
