@@ -11,7 +11,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils import system as 
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import NotSupportedError
 
-SUBSETS = ('device', 'capabilities', 'users', 'onvif_users', 'channels', 'cloud', 'lockout_policy')
+SUBSETS = ('device', 'capabilities', 'users', 'onvif_users', 'channels', 'cloud', 'lockout_policy', 'password_status')
 _NEEDS_CAPABILITIES = ('capabilities', 'onvif_users', 'cloud', 'lockout_policy')
 
 
@@ -114,6 +114,10 @@ def gather(client, subsets):
         if policy is None:
             notes.append('lockout_policy: the device reports no illegal-login lock policy')
         result['lockout_policy'] = policy or {}
+
+    if 'password_status' in subsets:
+        doc = _optional(client, system_mod.USER_CHECK_PATH, notes, 'password_status')
+        result['password_status'] = system_mod.parse_user_check(doc) if doc is not None else {}
 
     if 'capabilities' not in subsets:
         result.pop('capabilities', None)

@@ -25,6 +25,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
 )
 
 DEVICE_INFO_PATH = '/ISAPI/System/deviceInfo'
+USER_CHECK_PATH = '/ISAPI/Security/userCheck'
 CAPABILITIES_PATH = '/ISAPI/System/capabilities'
 LOCKOUT_PATH = '/ISAPI/Security/illegalLoginLock'
 
@@ -128,6 +129,12 @@ def parse_capabilities(doc):
         web_auth_mode=xml_text(auth_modes),
         https=xml_bool(xml_get(network, 'isSupportHttps')),
     )
+
+
+def parse_user_check(doc):
+    """userCheck -> {default_password, risky_password} as the device flags the logged-in account's password."""
+    return dict(default_password=xml_bool(doc.get('isDefaultPassword')),
+                risky_password=xml_bool(doc.get('isRiskPassword')))
 
 
 def parse_lockout_policy(doc):

@@ -31,6 +31,8 @@ options:
       - Which parts to read. C(all) reads everything.
       - A name prefixed with C(!) leaves that part out, for example C(['all', '!users']).
       - The device identity (RV(device)) is always read, since the other parts depend on the device type.
+      - Parts - C(device), C(capabilities), C(users), C(onvif_users), C(channels), C(cloud), C(lockout_policy),
+        C(password_status).
     type: list
     elements: str
     default: [all]
@@ -292,6 +294,19 @@ lockout_policy:
     source:
       description: Where the values came from, C(illegalLoginLock) or C(capabilities).
       type: str
+password_status:
+  description: How the device judges the password of the account the module logged in with
+    (C(/ISAPI/Security/userCheck)); empty when not offered.
+  returned: when C(password_status) is gathered
+  type: dict
+  contains:
+    default_password:
+      description: The device says it is still the default (factory or activation) password.
+      type: bool
+    risky_password:
+      description: The device says the password is weak.
+      type: bool
+  sample: {"default_password": false, "risky_password": false}
 notes:
   description: One line for each part that the device does not offer or that does not apply to it.
   returned: always

@@ -105,6 +105,8 @@ class Device(object):
         self.password_not_username = bool(rules.get('not_username', True))
         self.reject_same_password = bool(rules.get('reject_same_password', True))
         self.require_login_password = bool(settings.get('require_login_password', True))
+        # Reported by userCheck as isDefaultPassword until the admin password is changed.
+        self.default_password = bool(settings.get('default_password', False))
         self.onvif_supported = xmlio.as_bool(sec.get('isSupportONVIFUserManagement')) is True
         if 'onvif_supported' in settings:
             self.onvif_supported = bool(settings['onvif_supported'])
@@ -521,8 +523,10 @@ def h_capabilities(dev, method, path, query, body, user, match):  # [3.2]
 
 
 def h_user_check(dev, method, path, query, body, user, match):  # [1.2]
+    risky = user is not None and user.get('password') and _password_classes(user['password']) < 3
     return dev.xml('userCheck', dict(statusValue='200', statusString='OK',
-                                     isDefaultPassword='false', isRiskPassword='false', isActivated='true'))
+                                     isDefaultPassword='true' if dev.default_password and user['id'] == 1 else 'false',
+                                     isRiskPassword='true' if risky else 'false', isActivated='true'))
 
 
 def h_lockout(dev, method, path, query, body, user, match):  # [1.4]
@@ -603,6 +607,8 @@ def h_user(dev, method, path, query, body, user, match):
         if dev.reject_same_password and password == target['password']:
             return dev._status(403, 4, 'cannotSameAsOldPassword', path)
         target['password'] = password
+        if uid == 1:
+            dev.default_password = False
     if name:
         target['name'] = name
     target['level'] = level

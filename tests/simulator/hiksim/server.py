@@ -239,7 +239,13 @@ class Fleet(object):
 
     def start(self):
         for device in self.devices.values():
-            self.servers.append(DeviceServer(device, verbose=self.verbose))
+            try:
+                self.servers.append(DeviceServer(device, verbose=self.verbose))
+            except OSError as exc:
+                for server in self.servers:
+                    server.server_close()
+                raise SystemExit('hiksim: cannot listen on %s:%d for %s (%s); is another hiksim running?'
+                                 % (device.address, device.port, device.name, exc.strerror))
         control = self.spec.get('control') or {}
         self.control = ControlServer(self, control.get('address', '127.0.0.1'), int(control.get('port', 0)))
         selector = selectors.DefaultSelector()
