@@ -17,7 +17,9 @@ assert rows['cam-a']['device']['model'] == 'DS-2CD2146G2-ISU'
 assert rows['cam-b']['site'] == 'south'
 assert [c['ip_address'] for c in rows['nvr-a']['channels']] == ['127.0.4.2']
 table = open(sys.argv[2]).read()
-assert '3 device(s), 0 could not be read.' in table, table
+assert '3 device(s), 1 with findings, 0 could not be read.' in table, table
+assert rows['cam-b']['findings'] == ['Hik-Connect access on (bound to an account)', 'extra users: guest',
+                                     'default password'], rows['cam-b']['findings']
 assert 'Sim-Admin-123' not in table and 'Sim-Admin-123' not in open(sys.argv[1]).read()
 PY
 
@@ -30,8 +32,21 @@ cat "$HIKSIM_DIR/failed-run.log"
 [ "$rc" -eq 2 ]
 grep -q 'Could not read 1 device(s): cam-b.' "$HIKSIM_DIR/failed-run.log"
 grep -q 'cam-b .*FAILED: .*refused the credentials' "$out/audit.txt"
-grep -q '3 device(s), 1 could not be read.' "$out/audit.txt"
+grep -q '3 device(s), 0 with findings, 1 could not be read.' "$out/audit.txt"
 
 # The same run with audit_fail_on_error=false succeeds.
 ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/override.yml" camops.hikvision.audit \
     -e "audit_report_dir=$out" -e audit_fail_on_error=false "$@"
+
+# The example inventory in examples/ parses, with its vaulted passwords (no device is contacted).
+dir="$(pwd)"
+while [ "$dir" != / ] && [ ! -f "$dir/examples/inventory/hosts.yml" ]; do dir="$(dirname "$dir")"; done
+ansible-inventory -i "$dir/examples/inventory" --vault-password-file "$dir/examples/vault-password.example" \
+    --host south-cam-01 > "$HIKSIM_DIR/example-host.json"
+python - "$HIKSIM_DIR/example-host.json" <<'PY'
+import json, sys
+host = json.load(open(sys.argv[1]))
+assert host['hik_recorder'] == 'south-dvr-01' and host['hik_site'] == 'south', host
+assert host['vault_hik_password_south'] == 'Example-South-2'
+print('example inventory parses with its vault')
+PY
