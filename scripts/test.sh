@@ -85,6 +85,12 @@ print('ansible-doc %s: ok' % fqcn)
 PY
         ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc "$fqcn" > /dev/null
     done
+    local role
+    for role in roles/*/; do
+        fqcn="camops.hikvision.$(basename "$role")"
+        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t role "$fqcn" | grep -q 'ENTRY POINT: .*main'
+        echo "ansible-doc -t role $fqcn: ok"
+    done
 }
 
 for stage in "${STAGES[@]}"; do
