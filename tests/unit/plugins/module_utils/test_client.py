@@ -176,7 +176,13 @@ def test_gather_everything_from_every_profile(fleet, name):
 
 def test_resolve_subsets():
     assert resolve_subsets(['all', '!users']) == {'device', 'capabilities', 'onvif_users', 'channels', 'cloud',
-                                                  'lockout_policy'}
+                                                  'lockout_policy', 'password_status'}
     assert resolve_subsets(['cloud']) == {'device', 'cloud'}
     with pytest.raises(ValueError):
         resolve_subsets(['bogus'])
+
+
+def test_password_status_subset(fleet):
+    name = 'cam'
+    facts = gather(client_for(fleet, name), {"device", "password_status"})
+    assert facts['password_status'] == dict(default_password=False, risky_password=False)

@@ -1,0 +1,275 @@
+"""Fleet benchmark of the decommission playbook against hiksim on loopback.
+
+    bash tests/bench/run.sh                      # 50, 200, 500 devices; writes docs/benchmarks.md
+    bash tests/bench/run.sh --sizes 50 --baseline-sizes 50 --output /tmp/bench.md
+
+For each fleet size: a fresh simulated fleet, the decommission playbook (wall time, controller CPU time,
+peak memory of the whole ansible-playbook process tree, HTTP requests per device from the simulator's
+counters), then an immediate re-run (which must be changed=0 and send no write). For the baseline sizes,
+a fresh fleet again and the same job written with ansible.builtin.uri (tests/bench/baseline_uri.yml).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PAGE = os.sysconf('SC_PAGE_SIZE')
+CAMERA_PROFILES = ['ipc', 'DS-2CD2146G2-ISU', 'DS-2CD2386G2-IU', 'thermal', 'DS-2CD2T46G2-ISU']
+RECORDER_PROFILES = ['nvr', 'nvr-v1', 'DS-7608NXI-I2']
+
+
+def fleet_spec(size, port):
+    """Sites of ten: an NVR recording eight cameras, plus one camera on its own with Hik-Connect on.
+    Every third camera has two extra users, every fourth an ONVIF user."""
+    devices = []
+    extra = [dict(name='installer', password='Install-2024', level='operator'),
+             dict(name='guest', password='Guest-2024x', level='viewer')]
+    i = 0
+    site = 0
+    while len(devices) < size:
+        names = []
+        for slot in range(10):
+            if len(devices) >= size:
+                break
+            address = '127.0.%d.%d' % (100 + i // 200, i % 200 + 1)
+            i += 1
+            if slot == 0:
+                recorder = dict(name='nvr-%03d' % site, profile=RECORDER_PROFILES[site % len(RECORDER_PROFILES)],
+                                address=address, site='site%03d' % site, cameras=[])
+                devices.append(recorder)
+                continue
+            cam = dict(name='cam-%03d-%d' % (site, slot), profile=CAMERA_PROFILES[(site + slot) % len(CAMERA_PROFILES)],
+                       address=address, site='site%03d' % site)
+            if slot % 3 == 0:
+                cam['users'] = extra
+            if slot % 4 == 0:
+                cam['onvif_users'] = [dict(name='vms', password='Onvif-2024x', type='mediaUser')]
+            if slot == 9:
+                cam['ezviz'] = dict(enabled=True, verification_code='Hik12345', bind_status='bind')
+            else:
+                names.append(cam['name'])
+            devices.append(cam)
+        recorder['cameras'] = names
+        site += 1
+    return dict(control=dict(address='127.0.0.1'), defaults=dict(port=port, password='Sim-Admin-123'),
+                devices=devices)
+
+
+class Simulator(object):
+    def __init__(self, spec, workdir):
+        self.workdir = workdir
+        fleet = os.path.join(workdir, 'fleet.json')
+        with open(fleet, 'w') as handle:
+            json.dump(spec, handle)
+        self.inventory = os.path.join(workdir, 'inventory.yml')
+        ready = os.path.join(workdir, 'ready.json')
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'tests', 'simulator'))
+        self.proc = subprocess.Popen([sys.executable, '-m', 'hiksim', '--fleet', fleet, '--inventory', self.inventory,
+                                      '--ready-file', ready], env=env, stdout=subprocess.DEVNULL,
+                                     stderr=open(os.path.join(workdir, 'hiksim.log'), 'w'))
+        for dummy in range(600):
+            if os.path.exists(ready):
+                break
+            if self.proc.poll() is not None:
+                raise SystemExit('hiksim did not start: see %s/hiksim.log' % workdir)
+            time.sleep(0.1)
+        with open(ready) as handle:
+            self.control = json.load(handle)['control']
+
+    def get(self, path):
+        with urllib.request.urlopen(self.control + path) as answer:
+            return json.load(answer)
+
+    def reset(self):
+        urllib.request.urlopen(urllib.request.Request(self.control + '/counters/reset', data=b'', method='POST'))
+
+    def cpu_seconds(self):
+        with open('/proc/%d/stat' % self.proc.pid) as handle:
+            fields = handle.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / float(os.sysconf('SC_CLK_TCK'))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def tree_rss(sid):
+    """Sum of the resident memory of every process in session ``sid``."""
+    total = 0
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % pid) as handle:
+                fields = handle.read().rsplit(')', 1)[1].split()
+            if int(fields[3]) != sid:
+                continue
+            with open('/proc/%s/statm' % pid) as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except (IOError, OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run_playbook(args, env, log):
+    """Run ansible-playbook in its own session; returns wall s, CPU s (process tree), peak RSS bytes, rc."""
+    peak = [0]
+    started = time.monotonic()
+    with open(log, 'w') as out:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], tree_rss(proc.pid))
+                done.wait(0.25)
+        thread = threading.Thread(target=sample, daemon=True)
+        thread.start()
+        dummy, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        thread.join()
+    wall = time.monotonic() - started
+    return wall, usage.ru_utime + usage.ru_stime, peak[0], os.waitstatus_to_exitcode(status)
+
+
+def recap(log):
+    hosts = {}
+    with open(log) as handle:
+        for line in handle:
+            match = re.match(r'^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', line)
+            if match:
+                hosts[match.group(1)] = dict(changed=int(match.group(3)), failed=int(match.group(5)))
+    return hosts
+
+
+def measure(sim, size, args, env, log, label):
+    sim.reset()
+    sim_cpu = sim.cpu_seconds()
+    wall, cpu, peak, rc = run_playbook(args, env, log)
+    counters = sim.get('/counters')
+    hosts = recap(log)
+    result = dict(label=label, size=size, wall=wall, cpu=cpu, peak_mb=peak / 1048576.0, rc=rc,
+                  sim_cpu=sim.cpu_seconds() - sim_cpu,
+                  requests=sum(c['requests'] for c in counters.values()) / float(size),
+                  writes=sum(c['writes'] for c in counters.values()),
+                  failed_logins=sum(c['failed_logins'] for c in counters.values()),
+                  changed_hosts=sum(1 for h in hosts.values() if h['changed']),
+                  failed_hosts=sum(1 for h in hosts.values() if h['failed']))
+    print('%-9s %4d devices: %7.1f s wall, %7.1f s CPU, %6.0f MB peak, %5.1f requests/device, %d writes, '
+          'rc %d, %d hosts changed' % (label, size, wall, cpu, result['peak_mb'], result['requests'],
+                                        result['writes'], rc, result['changed_hosts']), flush=True)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--sizes', default='50,200,500')
+    parser.add_argument('--baseline-sizes', default='50,200')
+    parser.add_argument('--forks', type=int, default=50)
+    parser.add_argument('--strategy', default='linear')
+    parser.add_argument('--port', type=int, default=18200)
+    parser.add_argument('--output', default=os.path.join(ROOT, 'docs', 'benchmarks.md'))
+    parser.add_argument('--keep', action='store_true', help='keep the work directory')
+    opts = parser.parse_args()
+    sizes = [int(s) for s in opts.sizes.split(',') if s]
+    baseline_sizes = [int(s) for s in opts.baseline_sizes.split(',') if s]
+    work = tempfile.mkdtemp(prefix='camops-bench-')
+    env = dict(os.environ, ANSIBLE_FORKS=str(opts.forks), ANSIBLE_STRATEGY=opts.strategy, ANSIBLE_FORCE_COLOR='0',
+               ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'collections'), ANSIBLE_HOST_KEY_CHECKING='0',
+               ANSIBLE_PIPELINING='1', ANSIBLE_DEPRECATION_WARNINGS='0')
+    results = []
+    try:
+        for size in sizes:
+            d = os.path.join(work, 'n%d' % size)
+            os.makedirs(d)
+            sim = Simulator(fleet_spec(size, opts.port), d)
+            try:
+                pb = ['ansible-playbook', '-i', sim.inventory, 'camops.hikvision.decommission',
+                      '-e', 'decommission_store_dir=%s/store' % d, '-e', 'decommission_report_dir=%s/reports' % d]
+                first = measure(sim, size, pb, env, os.path.join(d, 'run1.log'), 'first')
+                again = measure(sim, size, pb, env, os.path.join(d, 'run2.log'), 're-run')
+                results += [first, again]
+            finally:
+                sim.stop()
+            if size in baseline_sizes:
+                d = os.path.join(work, 'b%d' % size)
+                os.makedirs(os.path.join(d, 'backups'))
+                sim = Simulator(fleet_spec(size, opts.port), d)
+                try:
+                    pb = ['ansible-playbook', '-i', sim.inventory, os.path.join(HERE, 'baseline_uri.yml'),
+                          '-e', 'bench_backup_dir=%s/backups' % d]
+                    results.append(measure(sim, size, pb, env, os.path.join(d, 'baseline.log'), 'uri'))
+                finally:
+                    sim.stop()
+    finally:
+        if opts.keep:
+            print('work directory kept:', work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    write_report(opts, results)
+
+
+def write_report(opts, results):
+    ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True).stdout.splitlines()[0]
+    by = dict(((r['label'], r['size']), r) for r in results)
+    lines = [
+        '# Benchmarks',
+        '',
+        'Measured by `bash tests/bench/run.sh` (tests/bench/bench.py) on %s, %s, %d CPUs, Python %s, %s; '
+        'forks %d, strategy %s, pipelining on. The simulator (hiksim) runs on the same machine and competes '
+        'for its two cores; its CPU time is listed separately. Re-generate this page with the same command.'
+        % (datetime.date.today().isoformat(), platform.platform(), os.cpu_count(), platform.python_version(),
+           ansible, opts.forks, opts.strategy),
+        '',
+        'Fleets are sites of ten devices: an NVR recording eight cameras and one camera with Hik-Connect on; '
+        'every third camera has two extra users, every fourth an ONVIF user. "first" is the decommission '
+        'playbook on a fresh fleet, "re-run" the same playbook right after (it must change nothing), "uri" the '
+        'same job written with `ansible.builtin.uri` (tests/bench/baseline_uri.yml) on a fresh copy of the fleet.',
+        '',
+        '| run | devices | wall s | per device s | controller CPU s | peak memory MB | requests/device | writes | failed logins | hosts changed | simulator CPU s | rc |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ]
+    for r in results:
+        lines.append('| %s | %d | %.1f | %.3f | %.1f | %.0f | %.1f | %d | %d | %d | %.1f | %d |' % (
+            r['label'], r['size'], r['wall'], r['wall'] / r['size'], r['cpu'], r['peak_mb'], r['requests'],
+            r['writes'], r['failed_logins'], r['changed_hosts'], r['sim_cpu'], r['rc']))
+    lines += ['', '## Against the targets', '']
+    sizes = sorted(set(r['size'] for r in results))
+    for size in sizes:
+        first, again, uri = by.get(('first', size)), by.get(('re-run', size)), by.get(('uri', size))
+        if first and uri:
+            lines.append('- %d devices: decommission %.1f s vs uri baseline %.1f s: ratio %.2f (target: at least 3x '
+                         'faster, i.e. a ratio of 0.33 or less).' % (size, first['wall'], uri['wall'],
+                                                                     first['wall'] / uri['wall']))
+        if first and again:
+            lines.append('- %d devices: re-run %.1f s = %.0f%% of the first run (target: at most 50%%); %d writes, '
+                         '%d hosts changed.' % (size, again['wall'], 100 * again['wall'] / first['wall'],
+                                                again['writes'], again['changed_hosts']))
+    firsts = [by[('first', s)] for s in sizes if ('first', s) in by]
+    if firsts:
+        per = ['%d: %.3f s' % (r['size'], r['wall'] / r['size']) for r in firsts]
+        lines.append('- Per-device time by fleet size: %s (target: flat within 20%% from 50 to 500).' % ', '.join(per))
+        big = by.get(('first', 500))
+        if big:
+            lines.append('- 500 devices in %.1f s (target: inside 600 s).' % big['wall'])
+    os.makedirs(os.path.dirname(opts.output), exist_ok=True)
+    with open(opts.output, 'w') as handle:
+        handle.write('\n'.join(lines) + '\n')
+    print('wrote', opts.output)
+
+
+if __name__ == '__main__':
+    main()
