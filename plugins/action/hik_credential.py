@@ -10,7 +10,6 @@ import datetime
 import json
 import os
 import re
-import tempfile
 
 import yaml
 
@@ -18,6 +17,8 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.parsing.vault import is_encrypted
 from ansible.plugins.action import ActionBase
+
+from ansible_collections.camops.hikvision.plugins.module_utils.files import write_atomic
 
 FIELDS = ('username', 'password', 'previous_password', 'verification_code', 'code_status', 'status', 'serial_number')
 SECRETS = ('password', 'previous_password', 'verification_code')
@@ -86,7 +87,7 @@ class ActionModule(ActionBase):
             dict((k, wanted[k]) for k in ('device',) + FIELDS + ('updated',) if k in wanted),
             default_flow_style=False, sort_keys=False)
         data = self._loader._vault.encrypt(text) if encrypt else to_bytes(text)
-        self._write(path, data)
+        write_atomic(path, data)
         result['encrypted'] = encrypt
         return result
 
@@ -107,26 +108,3 @@ class ActionModule(ActionBase):
         if not isinstance(record, dict):
             raise AnsibleActionFail('%s is not a credential record (expected a mapping).' % path)
         return record
-
-    @staticmethod
-    def _write(path, data):
-        directory = os.path.dirname(path)
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o700)
-        fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=directory)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, 'wb') as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-            dir_fd = os.open(directory, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except Exception:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise

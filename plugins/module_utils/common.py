@@ -8,6 +8,7 @@ camops.hikvision.connection doc fragment) and turning module parameters into an 
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
+from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
     HAS_REQUESTS, HAS_XMLTODICT, REQUESTS_IMPORT_ERROR, XMLTODICT_IMPORT_ERROR, ISAPIClient,
 )
@@ -74,3 +75,24 @@ def probe_client_factory(module):
 def fail_from_error(module, error, **result):
     """Fail the module with the client's one-sentence message and the error's details."""
     module.fail_json(msg=str(error), error=error.to_dict(), **result)
+
+
+# The options of the camops.hikvision.wait doc fragment (modules that restart the device).
+WAIT_ARGUMENT_SPEC = dict(
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='int', default=300),
+)
+
+
+def restart(module, client, path, result, sent, params=None):
+    """PUT the restart request (reboot, factory reset), record ``sent`` in ``result`` (so that a failed
+    wait still reports the request), and, with wait=true, wait until the device answers again, adding
+    went_down and elapsed. Returns a fresh client: the old session died with the device."""
+    client.request('PUT', path, params=params)
+    result.update(sent)
+    client.close()
+    if module.params['wait']:
+        went_down, elapsed = system_mod.wait_for_restart(probe_client_factory(module), module.params['wait_timeout'],
+                                                         label=client.label)
+        result.update(went_down=went_down, elapsed=elapsed)
+    return client_from_module(module)

@@ -79,7 +79,6 @@ sha256:
 
 import hashlib
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -87,6 +86,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils import system as 
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
     client_from_module, connection_argument_spec, fail_from_error,
 )
+from ansible_collections.camops.hikvision.plugins.module_utils.files import write_atomic
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
 
 
@@ -98,25 +98,6 @@ def file_facts(path):
             digest.update(block)
             size += len(block)
     return dict(size=size, sha256=digest.hexdigest())
-
-
-def write_atomic(path, content):
-    """Write ``content`` to ``path`` through a 0600 temporary file in the same directory."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        os.makedirs(directory, 0o700)
-    fd, tmp = tempfile.mkstemp(prefix='.hik-backup-', dir=directory)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except Exception:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def main():

@@ -21,6 +21,7 @@ author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
   - camops.hikvision.connection
+  - camops.hikvision.wait
 attributes:
   check_mode:
     description: Reads the serial number and checks the guard, then reports the reset it would do without
@@ -43,16 +44,6 @@ options:
         M(camops.hikvision.hik_device_info)). Letter case and surrounding spaces are ignored.
     type: str
     required: true
-  wait:
-    description:
-      - Wait until the device answers again, and report whether it is activated.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for the device to come back; the module fails after that.
-    type: int
-    default: 300
 seealso:
   - module: camops.hikvision.hik_config_backup
   - module: camops.hikvision.hik_reboot
@@ -113,7 +104,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error, probe_client_factory,
+    WAIT_ARGUMENT_SPEC, client_from_module, connection_argument_spec, fail_from_error, restart,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
 
@@ -123,8 +114,7 @@ def main():
         argument_spec=connection_argument_spec(
             mode=dict(type='str', required=True, choices=list(system_mod.RESET_MODES)),
             confirm_serial=dict(type='str', required=True),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **WAIT_ARGUMENT_SPEC
         ),
         supports_check_mode=True,
     )
@@ -150,15 +140,10 @@ def main():
         if module.check_mode:
             result['changed'] = True
             module.exit_json(**result)
-        client.request('PUT', system_mod.FACTORY_RESET_PATH, params=dict(mode=mode))
-        result.update(changed=True, reset=True)
-        client.close()
+        client = restart(module, client, system_mod.FACTORY_RESET_PATH, result, dict(changed=True, reset=True),
+                         params=dict(mode=mode))
         if module.params['wait']:
-            went_down, elapsed = system_mod.wait_for_restart(probe_client_factory(module),
-                                                             module.params['wait_timeout'], label=client.label)
-            client = client_from_module(module)
-            result.update(elapsed=elapsed, went_down=went_down,
-                          activated=system_mod.parse_activated(client.get_optional(system_mod.ACTIVATE_STATUS_PATH)))
+            result['activated'] = system_mod.parse_activated(client.get_optional(system_mod.ACTIVATE_STATUS_PATH))
     except ISAPIError as exc:
         fail_from_error(module, exc, **result)
     finally:

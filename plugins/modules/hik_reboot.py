@@ -17,6 +17,7 @@ author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
   - camops.hikvision.connection
+  - camops.hikvision.wait
 attributes:
   check_mode:
     description: Checks that the device answers with the credentials, then reports the reboot it would do
@@ -25,20 +26,6 @@ attributes:
   diff_mode:
     description: Nothing to compare.
     support: none
-options:
-  wait:
-    description:
-      - Wait until the device is back.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for the device to come back; the module fails after that.
-    type: int
-    default: 300
-notes:
-  - While waiting, the module polls the unauthenticated C(/SDK/activateStatus), so a restarting device does
-    not count failed logins.
 seealso:
   - module: camops.hikvision.hik_factory_reset
 '''
@@ -80,7 +67,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error, probe_client_factory,
+    WAIT_ARGUMENT_SPEC, client_from_module, connection_argument_spec, fail_from_error, restart,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
 
@@ -88,8 +75,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAP
 def main():
     module = AnsibleModule(
         argument_spec=connection_argument_spec(
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **WAIT_ARGUMENT_SPEC
         ),
         supports_check_mode=True,
     )
@@ -101,15 +87,9 @@ def main():
         client.get(system_mod.DEVICE_INFO_PATH)  # credentials and reachability first
         if module.check_mode:
             module.exit_json(changed=True, rebooted=False)
-        client.request('PUT', system_mod.REBOOT_PATH)
-        result.update(changed=True, rebooted=True)
-        client.close()
+        client = restart(module, client, system_mod.REBOOT_PATH, result, dict(changed=True, rebooted=True))
         if module.params['wait']:
-            went_down, elapsed = system_mod.wait_for_restart(probe_client_factory(module),
-                                                             module.params['wait_timeout'], label=client.label)
-            client = client_from_module(module)
-            client.get(system_mod.DEVICE_INFO_PATH)
-            result.update(went_down=went_down, elapsed=elapsed)
+            client.get(system_mod.DEVICE_INFO_PATH)  # back, and the credentials still work
     except ISAPIError as exc:
         fail_from_error(module, exc, **result)
     finally:

@@ -16,7 +16,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -158,7 +157,10 @@ def recap(log):
 def measure(sim, size, args, env, log, label):
     sim.reset()
     sim_cpu = sim.cpu_seconds()
+    env = dict(env, TASK_TIMING_FILE=log + '.timing.json')
     wall, cpu, peak, rc = run_playbook(args, env, log)
+    with open(log + '.timing.json') as handle:
+        timing = json.load(handle)
     counters = sim.get('/counters')
     hosts = recap(log)
     result = dict(label=label, size=size, wall=wall, cpu=cpu, peak_mb=peak / 1048576.0, rc=rc,
@@ -167,10 +169,12 @@ def measure(sim, size, args, env, log, label):
                   writes=sum(c['writes'] for c in counters.values()),
                   failed_logins=sum(c['failed_logins'] for c in counters.values()),
                   changed_hosts=sum(1 for h in hosts.values() if h['changed']),
-                  failed_hosts=sum(1 for h in hosts.values() if h['failed']))
+                  failed_hosts=sum(1 for h in hosts.values() if h['failed']),
+                  slowest=sorted(((v['seconds'], k) for k, v in timing.items()), reverse=True)[:8])
+    values = (label, size, wall, cpu, result['peak_mb'], result['requests'], result['writes'], rc,
+              result['changed_hosts'])
     print('%-9s %4d devices: %7.1f s wall, %7.1f s CPU, %6.0f MB peak, %5.1f requests/device, %d writes, '
-          'rc %d, %d hosts changed' % (label, size, wall, cpu, result['peak_mb'], result['requests'],
-                                        result['writes'], rc, result['changed_hosts']), flush=True)
+          'rc %d, %d hosts changed' % values, flush=True)
     return result
 
 
@@ -189,7 +193,8 @@ def main():
     work = tempfile.mkdtemp(prefix='camops-bench-')
     env = dict(os.environ, ANSIBLE_FORKS=str(opts.forks), ANSIBLE_STRATEGY=opts.strategy, ANSIBLE_FORCE_COLOR='0',
                ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'collections'), ANSIBLE_HOST_KEY_CHECKING='0',
-               ANSIBLE_PIPELINING='1', ANSIBLE_DEPRECATION_WARNINGS='0')
+               ANSIBLE_PIPELINING='1', ANSIBLE_DEPRECATION_WARNINGS='0',
+               ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'), ANSIBLE_CALLBACKS_ENABLED='task_timing')
     results = []
     try:
         for size in sizes:
@@ -223,7 +228,7 @@ def main():
 
 
 def write_report(opts, results):
-    ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True).stdout.splitlines()[0]
+    ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True, check=True).stdout.splitlines()[0]
     by = dict(((r['label'], r['size']), r) for r in results)
     lines = [
         '# Benchmarks',
@@ -239,7 +244,8 @@ def write_report(opts, results):
         'playbook on a fresh fleet, "re-run" the same playbook right after (it must change nothing), "uri" the '
         'same job written with `ansible.builtin.uri` (tests/bench/baseline_uri.yml) on a fresh copy of the fleet.',
         '',
-        '| run | devices | wall s | per device s | controller CPU s | peak memory MB | requests/device | writes | failed logins | hosts changed | simulator CPU s | rc |',
+        '| run | devices | wall s | per device s | controller CPU s | peak memory MB | requests/device | writes '
+        '| failed logins | hosts changed | simulator CPU s | rc |',
         '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ]
     for r in results:
@@ -265,6 +271,12 @@ def write_report(opts, results):
         big = by.get(('first', 500))
         if big:
             lines.append('- 500 devices in %.1f s (target: inside 600 s).' % big['wall'])
+    lines += ['', '## Where the time goes', '',
+              'The slowest tasks of each run (wall seconds from the task start to its last result, summed over '
+              'the task\'s runs), from tests/bench/callback_plugins/task_timing.py:', '']
+    for r in results:
+        lines.append('- %s, %d devices: %s' % (r['label'], r['size'], '; '.join(
+            '%s %.1f s' % (name, seconds) for seconds, name in r['slowest'])))
     os.makedirs(os.path.dirname(opts.output), exist_ok=True)
     with open(opts.output, 'w') as handle:
         handle.write('\n'.join(lines) + '\n')
