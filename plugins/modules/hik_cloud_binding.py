@@ -250,10 +250,10 @@ def main():
 
         result['changed'] = bool(change_access or write_code)
         result['verification_code_changed'] = bool(write_code)
-        predicted = dict(before, enabled=(state == 'present'))
+        after = dict(before, enabled=(state == 'present'))  # the prediction, for check mode
         if state == 'absent':
-            predicted['registered'] = False
-        after = predicted
+            after['registered'] = False
+        waiting = state == 'present' and params['wait_registered'] and not module.check_mode
         if result['changed'] and not module.check_mode:
             if state == 'absent' and enabled:
                 if write_code:
@@ -264,8 +264,10 @@ def main():
                 platform_mod.set_enabled(client, False, code)
             else:
                 platform_mod.set_enabled(client, True, code if write_code else None)
-            after = platform_mod.read_cloud(client)
-        if state == 'present' and params['wait_registered'] and not module.check_mode:
+            if not waiting:
+                after = platform_mod.read_cloud(client)
+        if waiting:
+            # The wait's first poll is the read-back.
             after, waited = platform_mod.wait_registered(client, params['wait_timeout'])
             result['waited'] = waited
             if not after.get('registered'):
