@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 ---
 module: hik_cloud_binding
-short_description: Take a Hikvision device off Hik-Connect, or hand it to a new owner (device side)
+short_description: Take a Hikvision device off Hik-Connect and its cloud account, or hand it to a new owner
 version_added: 0.1.0
 description:
   - Controls a device's Hik-Connect (EZVIZ) platform access through C(/ISAPI/System/Network/EZVIZ).
@@ -16,22 +16,64 @@ description:
     can add the device again), then switches platform access off.
   - O(state=present) switches platform access on with the new owner's verification code and can wait until
     the device has registered with the cloud.
-  - There is no known ISAPI call that removes the device from the owner's cloud account. After
-    O(state=absent), a device that still reports C(bind_status=bind) stays listed in the previous owner's
-    account until it is deleted there (in the Hik-Connect app, or through a cloud provider of this
-    module, a later capability). The module warns when that is the case.
+  - There is no known ISAPI call that removes the device from the owner's cloud account. With O(provider),
+    O(state=absent) first removes the device from the cloud account through a documented account API (see
+    O(provider)) - it looks the device up, removes its shares (O(shares)), deletes it from the account and
+    confirms it is gone - and then runs the device-side steps. Cloud first, because switching platform
+    access off first would take the device offline to the cloud.
+  - Without O(provider), a device that still reports C(bind_status=bind) after O(state=absent) stays listed
+    in the previous owner's account until it is deleted there; the module warns when that is the case.
+  - Cloud-only use - with O(provider) and O(serial_number) but no O(host), the device is not contacted at
+    all (a device that is offline or already gone).
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
   - camops.hikvision.connection
+  - camops.hikvision.cloud
 attributes:
   check_mode:
     description: Reads the device and reports what would change; sends no write request.
     support: full
   diff_mode:
-    description: Shows C(enabled), C(registered) and C(bind_status) before and after. Never a verification code.
+    description:
+      - Shows C(enabled), C(registered) and C(bind_status) before and after, and with O(provider) whether the
+        account holds the device and its shares. Never a verification code or a credential.
     support: full
 options:
+  host:
+    description:
+      - Address or DNS name of the device to talk ISAPI to.
+      - Required, except for cloud-only use (O(provider) and O(serial_number) given), where the device is
+        not contacted.
+    required: false
+  serial_number:
+    description:
+      - The serial the cloud knows the device by (the 9 characters on the label and in the app, e.g.
+        C(F74021782)); letters are upper-cased.
+      - If not set, it is read from the device (C(subSerialNumber) of C(/ISAPI/System/deviceInfo)); firmware
+        that does not report it needs this option.
+      - When both are known and differ, the module fails before any change, so that it never deletes
+        another device from the account.
+    type: str
+  shares:
+    description:
+      - With O(provider) and O(state=absent), C(remove) revokes the device's shares before it leaves the
+        account; C(keep) leaves them (they are still listed in RV(cloud_account)).
+      - C(ezviz_open) - RAM sub-account statements that name the device (C(ram/statement/delete)) and trust
+        records of the device (C(trust/cancel)).
+      - C(hik_partner_pro) - the site's share with another company (C(site/share/cancel)) and its end-user
+        handover shares (C(site/customer/cancle)). These are granted per site, so they are revoked once the
+        site holds no other device of the account (after the delete of the site's last device); until then
+        they are kept, with a warning, because revoking them would cut the site's other devices off too.
+    type: str
+    choices: [keep, remove]
+    default: remove
+  fail_if_not_owner:
+    description:
+      - With O(provider), fail (before any change) when the device belongs to another account. By default
+        that is reported in RV(cloud_account) and as a warning, and the device side still runs.
+    type: bool
+    default: false
   state:
     description:
       - C(absent) switches platform access off (rotating the verification code first when asked).
@@ -74,10 +116,17 @@ options:
     default: 120
 notes:
   - The code cannot be read back, so idempotency compares platform access (enabled or not) only.
+  - O(provider) supports O(state=absent) only; adding a device to an account is not part of this module.
   - Order of a decommission - anything that needs the device online to the cloud (a cloud-account unbind,
     the code rotation) happens before access is switched off.
 seealso:
   - module: camops.hikvision.hik_device_info
+  - name: Hik-Partner Pro OpenAPI
+    description: The installer portal's API (developer guide from the Hik-Partner Pro portal).
+    link: https://www.hik-partner.com/
+  - name: EZVIZ Open Platform
+    description: The EZVIZ developer API (device/delete, RAM sub-accounts, device trust).
+    link: https://open.ezvizlife.com/
 '''
 
 EXAMPLES = r'''
@@ -99,6 +148,30 @@ EXAMPLES = r'''
   register: cloud
   no_log: true
 
+- name: Delete a camera from the installer's Hik-Partner Pro account (shares first), then switch it off
+  camops.hikvision.hik_cloud_binding:
+    host: 192.0.2.10
+    password: "{{ admin_password }}"
+    state: absent
+    verification_code: "{{ new_code }}"
+    provider: hik_partner_pro
+    region: global
+    app_key: "{{ hpp_app_key }}"
+    app_secret: "{{ hpp_app_secret }}"
+  delegate_to: localhost
+
+- name: Delete a device that is already gone from an EZVIZ Open account, by serial alone
+  camops.hikvision.hik_cloud_binding:
+    state: absent
+    provider: ezviz_open
+    region: eu
+    serial_number: F74021782
+    fail_if_not_owner: true
+  environment:
+    HIK_CLOUD_APP_KEY: "{{ ezviz_app_key }}"
+    HIK_CLOUD_APP_SECRET: "{{ ezviz_app_secret }}"
+  delegate_to: localhost
+
 - name: Hand the device to a new owner and wait until it is online to Hik-Connect
   camops.hikvision.hik_cloud_binding:
     host: 192.0.2.10
@@ -110,9 +183,66 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+cloud_account:
+  description: What the provider's account held and what was done there (predicted in check mode).
+  returned: with O(provider)
+  type: dict
+  contains:
+    provider:
+      description: The provider.
+      type: str
+    serial_number:
+      description: The serial the account was asked about.
+      type: str
+    found:
+      description: The account lists (or sees) the device.
+      type: bool
+    owner:
+      description:
+        - C(this_account), C(other_account), C(no_account) (nobody holds it), C(not_exist) (the cloud does not
+          know the serial), or C(unknown) (the provider does not tell).
+      type: str
+    owner_name:
+      description: Who owns it, where the provider says (e.g. the company that shared the site).
+      type: str
+    shares:
+      description: The shares found (C(kind), C(principal), C(scope) C(device) or C(site), C(site)).
+      type: list
+      elements: dict
+    shares_removed:
+      description: The shares revoked (would be, in check mode).
+      type: list
+      elements: dict
+    shares_kept:
+      description: The shares left in place, and why is in the warnings.
+      type: list
+      elements: dict
+    deleted:
+      description: The device was deleted from the account (would be, in check mode).
+      type: bool
+    confirmed:
+      description: A lookup after the delete no longer finds it; C(null) when nothing was deleted.
+      type: bool
+    device:
+      description: The device as the account listed it (serial, name, model, online, site).
+      type: dict
+    requests:
+      description: Calls sent to the provider, writes among them, token fetches, retries and the answer codes.
+      type: dict
+  sample:
+    provider: hik_partner_pro
+    serial_number: F74021782
+    found: true
+    owner: this_account
+    owner_name: null
+    shares: [{"kind": "customer_share", "principal": "owner@example.com", "scope": "site", "site": "Depot"}]
+    shares_removed: [{"kind": "customer_share", "principal": "owner@example.com", "scope": "site", "site": "Depot"}]
+    shares_kept: []
+    deleted: true
+    confirmed: true
 cloud_before:
   description: Platform access as the device reported it before the run.
-  returned: success
+  returned: when the device was contacted
   type: dict
   contains:
     enabled:
@@ -130,12 +260,12 @@ cloud_before:
   sample: {"enabled": true, "registered": true, "bind_status": "bind", "server": "litedev.hik-connect.com"}
 cloud_after:
   description: Platform access after the run, read back from the device (predicted in check mode).
-  returned: success
+  returned: when the device was contacted
   type: dict
   sample: {"enabled": false, "registered": false, "bind_status": "bind", "server": "litedev.hik-connect.com"}
 account_binding:
   description: What is known about the cloud-account side.
-  returned: success
+  returned: when the device was contacted
   type: dict
   contains:
     status:
@@ -150,7 +280,7 @@ account_binding:
   sample: {"status": "bound", "provider": null, "message": "The previous owner's account still lists the device."}
 verification_code_changed:
   description: A new verification code was written (or would be, in check mode).
-  returned: success
+  returned: when the device was contacted
   type: bool
 verification_code:
   description: The generated code, with O(rotate_verification_code=true) when one was set. Treat as a secret.
@@ -166,42 +296,43 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import platform as platform_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error,
+from ansible_collections.camops.hikvision.plugins.module_utils.cloud import base as cloud_base
+from ansible_collections.camops.hikvision.plugins.module_utils.cloud.providers import (
+    CLOUD_ARGUMENT_SPEC, provider_from_params, serial_problem,
 )
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError, NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.common import (
+    check_libraries, client_from_module, connection_argument_spec, fail_from_error,
+)
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError, NotSupportedError, xml_text
 
 STILL_LISTED = ("The device still reports bind_status 'bind': the previous owner's Hik-Connect account lists it "
                 "until it is deleted there (in the app or through a cloud provider); with platform access off and "
                 "the code rotated, that account can no longer reach it.")
+OTHER_OWNER = ("%s belongs to another account%s, not to this %s account, which cannot delete it; its owner has to "
+               "delete it (or the device is reclaimed in the app with Unbind on the device's LAN).")
+UNKNOWN_OWNER = ("%s is not in this %s account (changed=false); the provider does not say whether another account "
+                 "holds it.")
 
 
-def account_binding(state):
+def account_binding(state, cloud_account=None):
+    provider = cloud_account['provider'] if cloud_account and cloud_account.get('deleted') else None
     bind = state.get('bind_status')
+    if bind == 'bind' and provider:
+        return dict(status='bound', provider=provider,
+                    message='Deleted from the %s account; the device still reports bind until it next syncs with '
+                            'the cloud (it is offline to the cloud or access is off).' % provider)
     if bind == 'bind':
         return dict(status='bound', provider=None, message="The previous owner's account still lists the device.")
     if bind == 'unbind':
-        return dict(status='unbound', provider=None, message='No cloud account holds the device.')
-    return dict(status='unknown', provider=None, message='The device does not report its account binding.')
+        return dict(status='unbound', provider=provider, message='No cloud account holds the device.')
+    return dict(status='unknown', provider=provider, message='The device does not report its account binding.')
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=connection_argument_spec(
-            state=dict(type='str', required=True, choices=['present', 'absent']),
-            verification_code=dict(type='str', no_log=True),
-            rotate_verification_code=dict(type='bool', default=False),
-            update_verification_code=dict(type='str', default='on_change', choices=['always', 'on_change']),
-            wait_registered=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=120),
-        ),
-        mutually_exclusive=[('verification_code', 'rotate_verification_code')],
-        supports_check_mode=True,
-    )
+def check_params(module, result):
+    """Everything that can be refused before any request."""
     params = module.params
     state = params['state']
     code = params['verification_code']
-    result = dict(changed=False, verification_code_changed=False)
     if code is not None:
         problem = platform_mod.code_problem(code)
         if problem:
@@ -211,83 +342,209 @@ def main():
                              'state=present.', **result)
     if params['wait_timeout'] <= 0:
         module.fail_json(msg='wait_timeout must be a positive number of seconds.', **result)
+    if params['serial_number'] is not None:
+        problem = serial_problem(params['serial_number'])
+        if problem:
+            module.fail_json(msg='%s.' % problem, **result)
+        params['serial_number'] = params['serial_number'].upper()
+    provider = None
+    if params['provider']:
+        if state != 'absent':
+            module.fail_json(msg='provider supports state=absent only (adding a device to an account is not part '
+                                 'of this module).', **result)
+        try:
+            provider = provider_from_params(params)
+        except ValueError as exc:
+            module.fail_json(msg=str(exc), **result)
+    if not params['host']:
+        if not (params['provider'] and params['serial_number']):
+            module.fail_json(msg='host is required, unless provider and serial_number are given for a '
+                                 'cloud-only run.', **result)
+        device_only = [k for k in ('verification_code', 'rotate_verification_code', 'wait_registered') if params[k]]
+        if device_only:
+            module.fail_json(msg='%s act on the device; give host as well.' % ', '.join(device_only), **result)
+    return provider
 
+
+def device_serial(module, client, result):
+    """The cloud serial: serial_number, checked against what the device reports, or read from it."""
+    info = client.get(system_mod.DEVICE_INFO_PATH)
+    reported = xml_text(info.get('subSerialNumber'))
+    given = module.params['serial_number']
+    if given and reported and given != reported.upper():
+        module.fail_json(msg='%s reports cloud serial %s, not serial_number %s; refusing to change the account.'
+                         % (client.label, reported.upper(), given), **result)
+    if given or reported:
+        return given or reported.upper()
+    module.fail_json(msg='%s does not report its cloud serial (subSerialNumber); give serial_number (the 9 '
+                         'characters on the label).' % client.label, **result)
+    return None
+
+
+def cloud_absent(module, provider, serial, result):
+    """The account side: returns True when it changed (or would)."""
+    params = module.params
+    try:
+        changed, account, warnings = cloud_base.absent(provider, serial, remove_shares=params['shares'] == 'remove',
+                                                       check_mode=module.check_mode,
+                                                       fail_if_not_owner=params['fail_if_not_owner'])
+    except cloud_base.CloudError as exc:
+        result['changed'] = bool(provider.writes)
+        module.fail_json(msg=str(exc), error=exc.to_dict(), cloud_requests=requests_summary(provider), **result)
+    account['requests'] = requests_summary(provider)
+    result['cloud_account'] = account
+    for warning in warnings:
+        module.warn(warning)
+    if account['owner'] == cloud_base.OWNER_OTHER:
+        module.warn(OTHER_OWNER % (serial, ' (%s)' % account['owner_name'] if account['owner_name'] else '',
+                                   provider.name))
+    elif account['owner'] == cloud_base.OWNER_UNKNOWN:
+        module.warn(UNKNOWN_OWNER % (serial, provider.name))
+    return changed
+
+
+def requests_summary(provider):
+    return dict(calls=provider.calls, writes=provider.writes, token_fetches=provider.token_fetches,
+                retries=provider.retried, codes=provider.codes)
+
+
+def cloud_diff(account):
+    held = account['owner'] == cloud_base.OWNER_THIS and account['found']
+    before = dict(in_account=held, shares=sorted('%s:%s' % (s['kind'], s['principal']) for s in account['shares']))
+    removed = set('%s:%s' % (s['kind'], s['principal']) for s in account['shares_removed'])
+    after = dict(in_account=held and not account['deleted'],
+                 shares=[s for s in before['shares'] if s not in removed])
+    return before, after
+
+
+def device_side(module, client, result):
+    """Platform access on the device: returns (before, after)."""
+    params = module.params
+    state = params['state']
+    code = params['verification_code']
+    try:
+        before = platform_mod.read_cloud(client)
+    except NotSupportedError as exc:
+        caps = client.get_optional(system_mod.CAPABILITIES_PATH)
+        hint = ' (its capabilities say isSupportEZVIZ false)' if caps is not None and \
+            system_mod.parse_capabilities(caps).get('cloud_platform') is False else ''
+        module.fail_json(msg='%s: the device does not offer Hik-Connect (EZVIZ) platform access%s; %s answered '
+                             'HTTP %s.' % (client.label, hint, exc.path, exc.http_status),
+                         error=exc.to_dict(), **result)
+    result['cloud_before'] = before
+    enabled = bool(before.get('enabled'))
+    always = params['update_verification_code'] == 'always'
+
+    if state == 'absent':
+        change_access = enabled
+        want_code = code is not None or params['rotate_verification_code']
+        write_code = want_code and (change_access or always)
+    else:
+        change_access = not enabled
+        if change_access and code is None:
+            module.fail_json(msg='%s: platform access is off; verification_code is required to switch it on.'
+                             % client.label, **result)
+        write_code = code is not None and (change_access or always)
+
+    if write_code:
+        low, high = platform_mod.code_limits(client.get_optional(platform_mod.EZVIZ_CAPABILITIES_PATH))
+        if code is None:
+            code = platform_mod.generate_code(high)
+            result['verification_code'] = code
+        problem = platform_mod.code_problem(code, low, high)
+        if problem:
+            module.fail_json(msg='%s: the device refuses this verification code: %s.' % (client.label, problem),
+                             **dict((k, v) for k, v in result.items() if k != 'verification_code'))
+
+    result['changed'] = bool(result['changed'] or change_access or write_code)
+    result['verification_code_changed'] = bool(write_code)
+    after = dict(before, enabled=(state == 'present'))  # the prediction, for check mode
+    if state == 'absent':
+        after['registered'] = False
+    waiting = state == 'present' and params['wait_registered'] and not module.check_mode
+    if (change_access or write_code) and not module.check_mode:
+        if state == 'absent' and enabled:
+            if write_code:
+                # Rotate while the device is still online to the cloud, then switch access off.
+                platform_mod.set_enabled(client, True, code)
+            platform_mod.set_enabled(client, False)
+        elif state == 'absent':
+            platform_mod.set_enabled(client, False, code)
+        else:
+            platform_mod.set_enabled(client, True, code if write_code else None)
+        if not waiting:
+            after = platform_mod.read_cloud(client)
+    if waiting:
+        # The wait's first poll is the read-back.
+        after, waited = platform_mod.wait_registered(client, params['wait_timeout'])
+        result['waited'] = waited
+        if not after.get('registered'):
+            module.fail_json(msg='%s: platform access is on but the device did not register with the cloud '
+                                 'within %s s.' % (client.label, params['wait_timeout']),
+                             cloud_after=after, **result)
+    result['cloud_after'] = after
+    return before, after
+
+
+def main():
+    spec = connection_argument_spec(
+        state=dict(type='str', required=True, choices=['present', 'absent']),
+        verification_code=dict(type='str', no_log=True),
+        rotate_verification_code=dict(type='bool', default=False),
+        update_verification_code=dict(type='str', default='on_change', choices=['always', 'on_change']),
+        wait_registered=dict(type='bool', default=False),
+        wait_timeout=dict(type='int', default=120),
+        serial_number=dict(type='str'),
+        shares=dict(type='str', default='remove', choices=['keep', 'remove']),
+        fail_if_not_owner=dict(type='bool', default=False),
+        **CLOUD_ARGUMENT_SPEC
+    )
+    spec['host'] = dict(spec['host'], required=False)
+    module = AnsibleModule(
+        argument_spec=spec,
+        mutually_exclusive=[('verification_code', 'rotate_verification_code')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    result = dict(changed=False)
+    check_libraries(module)
+    provider = check_params(module, result)
+    if not params['host']:
+        try:
+            result['changed'] = cloud_absent(module, provider, params['serial_number'], result)
+        finally:
+            provider.close()
+        if module._diff:
+            before, after = cloud_diff(result['cloud_account'])
+            result['diff'] = dict(before=dict(cloud_account=before), after=dict(cloud_account=after))
+        module.exit_json(**result)
+
+    result['verification_code_changed'] = False
     client = client_from_module(module)
     try:
-        try:
-            before = platform_mod.read_cloud(client)
-        except NotSupportedError as exc:
-            caps = client.get_optional(system_mod.CAPABILITIES_PATH)
-            hint = ' (its capabilities say isSupportEZVIZ false)' if caps is not None and \
-                system_mod.parse_capabilities(caps).get('cloud_platform') is False else ''
-            module.fail_json(msg='%s: the device does not offer Hik-Connect (EZVIZ) platform access%s; %s answered '
-                                 'HTTP %s.' % (client.label, hint, exc.path, exc.http_status),
-                             error=exc.to_dict(), **result)
-        result['cloud_before'] = before
-        enabled = bool(before.get('enabled'))
-        always = params['update_verification_code'] == 'always'
-
-        if state == 'absent':
-            change_access = enabled
-            want_code = code is not None or params['rotate_verification_code']
-            write_code = want_code and (change_access or always)
-        else:
-            change_access = not enabled
-            if change_access and code is None:
-                module.fail_json(msg='%s: platform access is off; verification_code is required to switch it on.'
-                                 % client.label, **result)
-            write_code = code is not None and (change_access or always)
-
-        if write_code:
-            low, high = platform_mod.code_limits(client.get_optional(platform_mod.EZVIZ_CAPABILITIES_PATH))
-            if code is None:
-                code = platform_mod.generate_code(high)
-                result['verification_code'] = code
-            problem = platform_mod.code_problem(code, low, high)
-            if problem:
-                module.fail_json(msg='%s: the device refuses this verification code: %s.' % (client.label, problem),
-                                 **dict((k, v) for k, v in result.items() if k != 'verification_code'))
-
-        result['changed'] = bool(change_access or write_code)
-        result['verification_code_changed'] = bool(write_code)
-        after = dict(before, enabled=(state == 'present'))  # the prediction, for check mode
-        if state == 'absent':
-            after['registered'] = False
-        waiting = state == 'present' and params['wait_registered'] and not module.check_mode
-        if result['changed'] and not module.check_mode:
-            if state == 'absent' and enabled:
-                if write_code:
-                    # Rotate while the device is still online to the cloud, then switch access off.
-                    platform_mod.set_enabled(client, True, code)
-                platform_mod.set_enabled(client, False)
-            elif state == 'absent':
-                platform_mod.set_enabled(client, False, code)
-            else:
-                platform_mod.set_enabled(client, True, code if write_code else None)
-            if not waiting:
-                after = platform_mod.read_cloud(client)
-        if waiting:
-            # The wait's first poll is the read-back.
-            after, waited = platform_mod.wait_registered(client, params['wait_timeout'])
-            result['waited'] = waited
-            if not after.get('registered'):
-                module.fail_json(msg='%s: platform access is on but the device did not register with the cloud '
-                                     'within %s s.' % (client.label, params['wait_timeout']),
-                                 cloud_after=after, **result)
-        result['cloud_after'] = after
-        result['account_binding'] = account_binding(after)
-        if state == 'absent' and after.get('bind_status') == 'bind':
+        if provider is not None:
+            serial = device_serial(module, client, result)
+            result['changed'] = cloud_absent(module, provider, serial, result)
+        before, after = device_side(module, client, result)
+        account = result.get('cloud_account')
+        result['account_binding'] = account_binding(after, account)
+        if params['state'] == 'absent' and after.get('bind_status') == 'bind' and not (account and account['deleted']):
             module.warn(STILL_LISTED)
         if module._diff:
             keys = ('enabled', 'registered', 'bind_status')
             result['diff'] = dict(before=dict((k, before.get(k)) for k in keys),
                                   after=dict((k, after.get(k)) for k in keys))
+            if account:
+                result['diff']['before']['cloud_account'], result['diff']['after']['cloud_account'] = \
+                    cloud_diff(account)
     except ISAPIError as exc:
         # A generated code stays in the result: it may already be set on the device.
-        result['changed'] = bool(client.writes_sent)
+        result['changed'] = bool(result['changed'] or client.writes_sent)
         fail_from_error(module, exc, **result)
     finally:
         client.close()
+        if provider is not None:
+            provider.close()
     module.exit_json(**result)
 
 

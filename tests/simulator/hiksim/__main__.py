@@ -73,8 +73,8 @@ def main(argv=None):
         _write(args.inventory, '# Written by hiksim: a simulated fleet, not real devices.\n' +
                yaml.safe_dump(fleet.inventory(), default_flow_style=False, sort_keys=True))
     if args.ready_file:
-        _write(args.ready_file, json.dumps(dict(control=fleet.control_url, pid=os.getpid(),
-                                                devices=len(fleet.devices))))
+        _write(args.ready_file, json.dumps(dict(control=fleet.control_url, pid=os.getpid(), devices=len(fleet.devices),
+                                                cloud=fleet.cloud.url() if fleet.cloud else None)))
     print('hiksim: %d device(s), control endpoint %s' % (len(fleet.devices), fleet.control_url), flush=True)
 
     def _stop(*_args):

@@ -90,6 +90,14 @@ class Device(object):
             info['deviceName'] = settings['device_name']
         if settings.get('firmware_version'):
             info['firmwareVersion'] = settings['firmware_version']
+        # The 9-character serial the cloud knows the device by: reported as subSerialNumber by the
+        # firmware that has that element (cameras in the captures), so only there.
+        self.cloud_serial = settings.get('cloud_serial') or md5_hex(info.get('serialNumber') or name)[:9].upper()
+        if 'subSerialNumber' in info:
+            info['subSerialNumber'] = self.cloud_serial
+        # Set by the simulated cloud (hiksim.cloud) for devices it holds: True (an account holds the
+        # device) or False; bind_status follows it at the next read while the device is online.
+        self.cloud_bound = None
         self.device_info = info
         self.original_device_name = info.get('deviceName')
         self.kind = _kind(info.get('deviceType'), self.model)
@@ -262,7 +270,8 @@ class Device(object):
             ezviz['supported'] = self.ezviz_supported
             return dict(
                 name=self.name, address=self.address, port=self.port, site=self.site, profile=self.profile_name,
-                kind=self.kind, model=self.model, serial_number=self.serial_number, activated=self.activated,
+                kind=self.kind, model=self.model, serial_number=self.serial_number, cloud_serial=self.cloud_serial,
+                activated=self.activated,
                 namespace=self.namespace, xml_version=self.version, auth_mode=self.auth.mode,
                 users=[dict(u) for dummy, u in sorted(self.users.items())],
                 onvif_supported=self.onvif_supported,
@@ -346,6 +355,12 @@ class Device(object):
             if self.faults[name] <= 0:
                 del self.faults[name]
         return True
+
+    def bind_status(self):
+        """bindStatus, synced with the simulated cloud while the device is online to it."""
+        if self.cloud_bound is not None and self._registered():
+            self.ezviz['bind_status'] = 'bind' if self.cloud_bound else 'unbind'
+        return self.ezviz['bind_status']
 
     def _registered(self):
         at = self.ezviz.get('registered_at')
@@ -825,7 +840,7 @@ def h_ezviz(dev, method, path, query, body, user, match):  # [6.1]
                        serverAddress=dict(addressingFormatType='hostname', hostName=ez['server']),
                        verificationCode='')
         if dev.reports_bind_status:
-            content['bindStatus'] = ez['bind_status']
+            content['bindStatus'] = dev.bind_status()
         content.update(ez.get('extra') or {})
         return dev.xml('EZVIZ', content)
     content = dev.parse_body(body, 'EZVIZ')
@@ -862,7 +877,7 @@ def h_ezviz_caps(dev, method, path, query, body, user, match):
                                       hostName={'@min': '1', '@max': '64', '#text': dev.ezviz['server']}),
                    verificationCode={'@min': '6', '@max': '12', '#text': 'null'})
     if dev.reports_bind_status:
-        content['bindStatus'] = {'@opt': 'bind,unbind', '#text': dev.ezviz['bind_status']}
+        content['bindStatus'] = {'@opt': 'bind,unbind', '#text': dev.bind_status()}
     return dev.xml('EZVIZ', content)
 
 

@@ -9,9 +9,11 @@ import selectors
 import socket
 import socketserver
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 
+from .cloud import Cloud
 from .device import DEFAULT_PASSWORD, DROP, Device
+from .server_base import Handler, quiet_bind
 
 PROFILE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'profiles')
 GENERIC_PROFILES = {'ipc': 'DS-2CD2386G2-IU', 'nvr': 'DS-7608NXI-I2', 'nvr-v1': 'DS-7616NI-K2',
@@ -30,41 +32,7 @@ def load_profiles(directory=PROFILE_DIR):
     return profiles
 
 
-def _quiet_bind(server):
-    # HTTPServer.server_bind does a reverse DNS lookup that hangs for seconds per loopback address.
-    socketserver.TCPServer.server_bind(server)
-    host, port = server.server_address[:2]
-    server.server_name = host
-    server.server_port = port
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
-    sys_version = ''
-    # Headers and body leave in one segment: unbuffered writes plus Nagle and delayed ACK
-    # otherwise cost about 40 ms per keep-alive request.
-    disable_nagle_algorithm = True
-    wbufsize = -1
-
-    def log_message(self, fmt, *args):  # quiet by default; --verbose turns it on
-        if getattr(self.server, 'verbose', False):
-            BaseHTTPRequestHandler.log_message(self, fmt, *args)
-
-    def _read_body(self):
-        length = int(self.headers.get('Content-Length') or 0)
-        return self.rfile.read(length) if length else b''
-
-    def _send(self, status, body, content_type, headers=()):
-        self.send_response(status)
-        self.send_header('Content-Type', content_type)
-        self.send_header('Content-Length', str(len(body)))
-        for key, value in headers:
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class DeviceHandler(_Handler):
+class DeviceHandler(Handler):
     def version_string(self):
         return 'DNVRS-Webs' if self.server.device.kind in ('nvr', 'dvr') else 'webserver'
 
@@ -94,10 +62,10 @@ class DeviceServer(socketserver.ThreadingMixIn, HTTPServer):
         HTTPServer.__init__(self, (device.address, device.port), DeviceHandler)
 
     def server_bind(self):
-        _quiet_bind(self)
+        quiet_bind(self)
 
 
-class ControlHandler(_Handler):
+class ControlHandler(Handler):
     """JSON control API for tests: state, seeding, counters, faults. Loopback only."""
 
     def _json(self, status, data):
@@ -125,6 +93,8 @@ class ControlHandler(_Handler):
             return self._json(200, dict(ok=True))
         if parts == ['state'] and method == 'GET':
             return self._json(200, dict((d.name, d.snapshot()) for d in fleet.devices.values()))
+        if parts[:1] == ['cloud']:
+            return self._cloud(fleet.cloud, method, parts[1:], data)
         if parts == ['shutdown'] and method == 'POST':
             threading.Thread(target=fleet.stop, daemon=True).start()
             return self._json(200, dict(ok=True))
@@ -156,6 +126,26 @@ class ControlHandler(_Handler):
                 return self._json(200, device.snapshot()['config'])
         return self._json(404, dict(error='unknown control request %s %s' % (method, self.path)))
 
+    def _cloud(self, cloud, method, rest, data):
+        if cloud is None:
+            return self._json(404, dict(error='this fleet has no cloud section'))
+        if not rest and method == 'GET':
+            return self._json(200, cloud.snapshot())
+        if rest == ['faults'] and method in ('POST', 'PUT'):
+            cloud.set_faults(data)
+            return self._json(200, dict(faults=cloud.faults))
+        if rest == ['faults'] and method == 'DELETE':
+            cloud.set_faults(None)
+            return self._json(200, dict(faults={}))
+        if rest == ['counters'] and method == 'GET':
+            return self._json(200, cloud.counters)
+        if rest == ['counters', 'reset'] and method == 'POST':
+            cloud.reset_counters()
+            return self._json(200, dict(ok=True))
+        if rest == ['devices'] and method in ('POST', 'PATCH', 'PUT'):
+            return self._json(200, cloud.seed_device(data))
+        return self._json(404, dict(error='unknown cloud control request %s' % '/'.join(rest)))
+
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
 
 
@@ -168,7 +158,7 @@ class ControlServer(socketserver.ThreadingMixIn, HTTPServer):
         HTTPServer.__init__(self, (address, port), ControlHandler)
 
     def server_bind(self):
-        _quiet_bind(self)
+        quiet_bind(self)
 
 
 def _check_loopback(address):
@@ -193,6 +183,7 @@ class Fleet(object):
             settings = dict(defaults)
             settings.update(entry)
             self._add(settings)
+        self.cloud = Cloud(spec['cloud'], self.devices) if spec.get('cloud') else None
         for entry in entries:  # channels may name other devices of the fleet
             if entry.get('cameras'):
                 recorder = self.devices[entry['name']]
@@ -246,6 +237,14 @@ class Fleet(object):
                     server.server_close()
                 raise SystemExit('hiksim: cannot listen on %s:%d for %s (%s); is another hiksim running?'
                                  % (device.address, device.port, device.name, exc.strerror))
+        if self.cloud is not None:
+            try:
+                self.cloud.start()
+            except OSError as exc:
+                for server in self.servers:
+                    server.server_close()
+                raise SystemExit('hiksim: cannot listen on %s:%d for the cloud (%s); is another hiksim running?'
+                                 % (self.cloud.address, self.cloud.port, exc.strerror))
         control = self.spec.get('control') or {}
         self.control = ControlServer(self, control.get('address', '127.0.0.1'), int(control.get('port', 0)))
         selector = selectors.DefaultSelector()
@@ -276,6 +275,8 @@ class Fleet(object):
             self.control.server_close()
         for server in self.servers:
             server.server_close()
+        if self.cloud is not None:
+            self.cloud.stop()
 
     def wait(self):
         self._stop.wait()
@@ -295,7 +296,8 @@ class Fleet(object):
         for device in self.devices.values():
             hostvars = dict(ansible_host=device.address, hik_port=device.port, hik_username=device.users[1]['name'],
                             hik_password=device.users[1]['password'], hik_serial=device.serial_number,
-                            hik_model=device.model, hik_kind=device.kind)
+                            hik_model=device.model, hik_kind=device.kind,
+                            hik_cloud_serial=device.cloud_serial)
             if device.site:
                 hostvars['hik_site'] = device.site
             if device.name in recorder_of:
@@ -305,8 +307,10 @@ class Fleet(object):
             if device.site:
                 groups.setdefault(device.site, {})[device.name] = {}
         children = dict((group, dict(hosts=members)) for group, members in groups.items() if members)
-        return dict(all=dict(hosts=hosts, children=children,
-                             vars=dict(hik_sim_control=self.control_url if self.control else None)))
+        top = dict(hik_sim_control=self.control_url if self.control else None)
+        if self.cloud is not None:
+            top['hik_sim_cloud_url'] = self.cloud.url()
+        return dict(all=dict(hosts=hosts, children=children, vars=top))
 
 
 def builtin_fleet(name, port=8080):
