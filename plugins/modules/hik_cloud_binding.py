@@ -223,6 +223,9 @@ cloud_account:
     confirmed:
       description: A lookup after the delete no longer finds it; C(null) when nothing was deleted.
       type: bool
+    message:
+      description: One sentence on the outcome.
+      type: str
     device:
       description: The device as the account listed it (serial, name, model, online, site).
       type: dict
@@ -310,8 +313,6 @@ STILL_LISTED = ("The device still reports bind_status 'bind': the previous owner
                 "the code rotated, that account can no longer reach it.")
 OTHER_OWNER = ("%s belongs to another account%s, not to this %s account, which cannot delete it; its owner has to "
                "delete it (or the device is reclaimed in the app with Unbind on the device's LAN).")
-UNKNOWN_OWNER = ("%s is not in this %s account (changed=false); the provider does not say whether another account "
-                 "holds it.")
 
 
 def account_binding(state, cloud_account=None):
@@ -398,8 +399,6 @@ def cloud_absent(module, provider, serial, result):
     if account['owner'] == cloud_base.OWNER_OTHER:
         module.warn(OTHER_OWNER % (serial, ' (%s)' % account['owner_name'] if account['owner_name'] else '',
                                    provider.name))
-    elif account['owner'] == cloud_base.OWNER_UNKNOWN:
-        module.warn(UNKNOWN_OWNER % (serial, provider.name))
     return changed
 
 

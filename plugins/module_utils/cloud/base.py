@@ -279,9 +279,8 @@ class CloudProvider(object):
         try:
             return response.json()
         except ValueError:
-            raise CloudError('%s answered HTTP %s with a body that is not JSON.' % (self._where(path),
-                                                                                   response.status_code),
-                             http_status=response.status_code, path=path)
+            raise CloudError('%s answered HTTP %s with a body that is not JSON.'
+                             % (self._where(path), response.status_code), http_status=response.status_code, path=path)
 
     def _where(self, path):
         return 'The %s API (%s)' % (self.name, path)
@@ -308,7 +307,7 @@ def absent(provider, serial, remove_shares=True, check_mode=False, fail_if_not_o
     cut the other devices off); the delete is confirmed by a second lookup."""
     warnings = []
     account = dict(provider=provider.name, serial_number=serial, found=False, owner=None, owner_name=None,
-                   shares=[], shares_removed=[], shares_kept=[], deleted=False, confirmed=None)
+                   shares=[], shares_removed=[], shares_kept=[], deleted=False, confirmed=None, message=None)
     record = provider.lookup(serial)
     if record is None:
         account['owner'], account['owner_name'] = provider.ownership(serial)
@@ -320,6 +319,7 @@ def absent(provider, serial, remove_shares=True, check_mode=False, fail_if_not_o
     shares = provider.list_shares(record, serial)
     account['shares'] = [s.to_dict() for s in shares]
     if record is None or record.owner != OWNER_THIS:
+        account['message'] = MESSAGES.get(account['owner'], '%s is not in this account.') % serial
         # Not this account's device: nothing to delete. Only grants this account holds itself (EZVIZ trust)
         # can be released.
         own_grants = [s for s in shares if s.scope == 'device']
@@ -353,11 +353,20 @@ def absent(provider, serial, remove_shares=True, check_mode=False, fail_if_not_o
         else:
             account['shares_kept'].extend(s.to_dict() for s in site_shares)
             if remove_shares:
+                site = record.site_name or record.site_id
                 warnings.append('%s: kept %d share(s) of site %s, which still holds %d other device(s) of the '
                                 'account; revoking them would cut those devices off too. They end with the '
-                                "site's last device." % (serial, len(site_shares), record.site_name or record.site_id,
-                                                         remaining))
+                                "site's last device." % (serial, len(site_shares), site, remaining))
+    account['message'] = '%s %s from the account.' % (serial, 'would be deleted' if check_mode else 'was deleted')
     return True, account, warnings
+
+
+MESSAGES = {
+    OWNER_OTHER: '%s belongs to another account; this account cannot delete it.',
+    OWNER_NONE: '%s is not in any account.',
+    OWNER_NOT_EXIST: 'The cloud does not know %s.',
+    OWNER_UNKNOWN: '%s is not in this account; the provider does not say whether another account holds it.',
+}
 
 
 def _remove(provider, shares, account, check_mode):

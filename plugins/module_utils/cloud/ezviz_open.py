@@ -104,8 +104,7 @@ class EzvizOpen(base.CloudProvider):
         start = 0
         while True:
             rows, page = self.call(path, dict(pageStart=start, pageSize=self.page_size))
-            for row in rows or []:
-                yield row
+            yield from rows or []
             total = int((page or {}).get('total') or 0)
             start += 1
             if start * self.page_size >= total or not rows:

@@ -68,8 +68,7 @@ class HikPartnerPro(base.CloudProvider):
         page = 1
         while True:
             answer = self.call(path, dict(data, page=page, pageSize=self.page_size)) or {}
-            for row in answer.get('rows') or []:
-                yield row
+            yield from answer.get('rows') or []
             if page >= int(answer.get('totalPage') or 0):
                 return
             page += 1

@@ -145,7 +145,7 @@ class Cloud(object):
                     ram_accounts=dict((r['accountName'], r['statements']) for r in acc['ram_accounts']),
                     trusts=['%s:%s' % (t['serial'], t['channelNo']) for t in acc['trusts']])
             return dict(devices=devices, accounts=accounts, events=list(self.events), faults=dict(self.faults),
-                        counters=self.counters)
+                        counters=self.counters, tokens=sorted(self.tokens))
 
     def set_faults(self, faults):
         with self.lock:
