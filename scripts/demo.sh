@@ -21,9 +21,14 @@ hiksim_start demo
 cp "$HIKSIM_INVENTORY" "$OUT/inventory.yml"
 echo "hiksim: simulated fleet up (inventory: demo-output/inventory.yml)"
 
+# The simulated installer account of the demo fleet (hiksim's DEMO_CLOUD_KEY/SECRET, not real credentials):
+# the cameras on Hik-Connect are deleted from it, shares first, before their platform access goes off.
+export HIK_CLOUD_APP_KEY=demo-app-key HIK_CLOUD_APP_SECRET=demo-app-secret
 run() {
     ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.decommission \
         -e decommission_targets=site_a \
+        -e decommission_cloud_provider=hik_partner_pro \
+        -e "decommission_cloud_api_url=$(python -c 'import json,sys; print(json.load(open(sys.argv[1]))["cloud"])' "$HIKSIM_DIR/ready.json")" \
         -e "decommission_store_dir=$OUT/credentials" \
         -e "decommission_report_dir=$OUT/reports" "$@"
 }

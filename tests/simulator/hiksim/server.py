@@ -313,12 +313,18 @@ class Fleet(object):
         return dict(all=dict(hosts=hosts, children=children, vars=top))
 
 
+# The demo fleet's simulated Hik-Partner Pro account (not a real credential).
+DEMO_CLOUD_KEY = 'demo-app-key'
+DEMO_CLOUD_SECRET = 'demo-app-secret'
+
+
 def builtin_fleet(name, port=8080):
     """The fleets that ship with hiksim.
 
     ``demo-site``: one site, one NVR recording three of four cameras, and a DVR (127.0.1.x).
     ``demo``: two sites, two NVRs, a DVR and ten cameras, some with extra users, ONVIF users and
-    Hik-Connect on (127.0.11.x and 127.0.12.x).
+    Hik-Connect on (127.0.11.x and 127.0.12.x); the cameras on Hik-Connect are in an installer's simulated
+    Hik-Partner Pro account (127.0.13.1, regional host 127.0.13.2), site_a handed over to its owner.
     """
     if name == 'demo-site':
         devices = [
@@ -358,5 +364,13 @@ def builtin_fleet(name, port=8080):
                 devices.append(entry)
         devices.append(dict(name='dvr-a1', profile='iDS-7204HUHI-M1', address='127.0.11.2', site='site_a',
                             users=extra[1:]))
-        return dict(defaults=dict(port=port, password=DEFAULT_PASSWORD), devices=devices)
+        # The installer's Hik-Partner Pro account holds the cameras that are on Hik-Connect, one site per
+        # site; site_a is handed over to its owner by sharing.
+        cloud = dict(address='127.0.13.1', regional_address='127.0.13.2', port=port, accounts=[dict(
+            name='installer', provider='hik_partner_pro', app_key=DEMO_CLOUD_KEY, app_secret=DEMO_CLOUD_SECRET,
+            company='Demo Installers', sites=[
+                dict(id='site_a', name='Site A', customers=[dict(hcAccount='owner-a@example.com', status='1')]),
+                dict(id='site_b', name='Site B')])],
+            devices=[dict(device=d['name'], owner='installer', site=d['site']) for d in devices if d.get('ezviz')])
+        return dict(defaults=dict(port=port, password=DEFAULT_PASSWORD), devices=devices, cloud=cloud)
     raise ValueError('unknown built-in fleet %r (known: demo-site, demo)' % name)

@@ -12,9 +12,19 @@ reports="$HIKSIM_DIR/reports"
 logs="$HIKSIM_DIR/logs"
 mkdir -p "$logs"
 
+# site_a's runs also delete its devices from the installer's Hik-Partner Pro account (credentials from
+# the controller's environment).
+cloud_url="$(python -c 'import json,sys; print(json.load(open(sys.argv[1]))["cloud"])' "$HIKSIM_DIR/ready.json")"
+set +x
+export HIK_CLOUD_APP_KEY=Role-Hpp-Key HIK_CLOUD_APP_SECRET=Role-Hpp-Secret
+set -x
 decommission() {
     ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.decommission -e "decommission_store_dir=$store" \
-        -e "decommission_report_dir=$reports" -e '{"decommission_keep_users": ["keeper"]}' "$@"
+        -e "decommission_report_dir=$reports" -e '{"decommission_keep_users": ["keeper"]}' \
+        -e decommission_cloud_provider=hik_partner_pro -e "decommission_cloud_api_url=$cloud_url" "$@"
+}
+cloud_writes() {
+    control GET /cloud | python -c "import json,sys; print(json.load(sys.stdin)['counters']['writes'])"
 }
 control() {  # control METHOD PATH [JSON]
     python - "$HIKSIM_CONTROL" "$@" <<'PY'
@@ -38,6 +48,8 @@ control POST /counters/reset
 decommission -e decommission_targets=site_a --check --diff > "$logs/check.log" 2>&1 || { tail -50 "$logs/check.log"; exit 1; }
 grep -q 'password changed: admin' "$logs/check.log"
 [ "$(total writes)" -eq 0 ]
+[ "$(cloud_writes)" -eq 0 ]
+grep -q 'deleted from the hik_partner_pro account' "$logs/check.log"
 [ ! -e "$store" ] || [ -z "$(ls -A "$store")" ]
 
 # 2. The decommission of site_a, at -vvv (searched for secrets below).
@@ -46,12 +58,27 @@ python "$here/check.py" "$HIKSIM_CONTROL" "$store" site_a site_b
 test -s "$reports/summary-decommission.html"
 test -s "$reports/summary-decommission.csv"
 test -s "$reports/devices/cam-a1.json"
+# cam-a1 left the account, its site's handover share with it; cam-b1 (site_b) is still there; cam-a1 reports
+# bind_status unbind.
+control GET /state | python -c "
+import json, sys
+assert json.load(sys.stdin)['cam-a1']['ezviz']['bind_status'] == 'unbind'"
+control GET /cloud | python -c "
+import json, sys
+cloud = json.load(sys.stdin)
+owners = dict((rec['device'], rec['owner']) for rec in cloud['devices'].values())
+assert owners == {'cam-a1': None, 'cam-b1': 'installer'}, owners
+assert cloud['accounts']['installer']['sites']['site-a']['customers'] == [], cloud['accounts']['installer']['sites']
+print('cam-a1 deleted from the account, its handover share revoked')"
+grep -q '"deleted": true' "$reports/devices/cam-a1.json"
 
-# 3. Again: changed=0 on every host and only reads.
+# 3. Again: changed=0 on every host and only reads, on the devices and in the cloud.
 control POST /counters/reset
+control POST /cloud/counters/reset
 decommission -e decommission_targets=site_a > "$logs/run2.log" 2>&1 || { tail -50 "$logs/run2.log"; exit 1; }
 recap_all_unchanged "$logs/run2.log"
 [ "$(total writes)" -eq 0 ]
+[ "$(cloud_writes)" -eq 0 ]
 [ "$(total failed_logins)" -eq 0 ]
 
 # 4. A run killed mid-fleet (site_b, vault-encrypted store, slowed devices), then started again.
@@ -114,7 +141,7 @@ test -s "$reports/handover/cam-b1.txt"
 secrets="$(python - "$store" "$vault" <<'PY'
 import os, subprocess, sys, yaml
 store, vault = sys.argv[1], sys.argv[2]
-out = {'Sim-Admin-123', 'Hik12345', 'Guest-2024x', 'Keeper-2024', 'Install-2024', 'Onvif-2024x', 'NewOwner-Pass1',
+out = {'Role-Hpp-Key', 'Role-Hpp-Secret', 'Sim-Admin-123', 'Hik12345', 'Guest-2024x', 'Keeper-2024', 'Install-2024', 'Onvif-2024x', 'NewOwner-Pass1',
        'NewOwner77'}
 for name in os.listdir(store):
     data = open(os.path.join(store, name), 'rb').read()
