@@ -266,7 +266,9 @@ def wanted_entries(params):
     return entries
 
 
-def main():
+def module_args():
+    """The AnsibleModule arguments; also used to run the module in-process on the controller
+    (plugins/plugin_utils/in_process.py)."""
     spec = dict((key, dict(value)) for key, value in FIELDS.items())
     spec['state']['default'] = 'present'
     spec['update_password']['default'] = 'on_create'
@@ -274,11 +276,14 @@ def main():
     entry_spec['camera_port']['aliases'] = ['port']
     entry_spec['camera_protocol']['aliases'] = ['protocol']
     spec['channels'] = dict(type='list', elements='dict', options=entry_spec)
-    module = AnsibleModule(
+    return dict(
         argument_spec=connection_argument_spec(**spec),
         mutually_exclusive=[('channels', key) for key in SINGLE],
         supports_check_mode=True,
     )
+
+
+def run(module):
     result = dict(changed=False, removed=[], added=[], updated=[])
     try:
         wanted = wanted_entries(module.params)
@@ -312,6 +317,10 @@ def main():
     finally:
         client.close()
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_args()))
 
 
 if __name__ == '__main__':

@@ -485,7 +485,9 @@ def device_side(module, client, result):
     return before, after
 
 
-def main():
+def module_args():
+    """The AnsibleModule arguments; also used to run the module in-process on the controller
+    (plugins/plugin_utils/in_process.py)."""
     spec = connection_argument_spec(
         state=dict(type='str', required=True, choices=['present', 'absent']),
         verification_code=dict(type='str', no_log=True),
@@ -499,11 +501,14 @@ def main():
         **CLOUD_ARGUMENT_SPEC
     )
     spec['host'] = dict(spec['host'], required=False)
-    module = AnsibleModule(
+    return dict(
         argument_spec=spec,
         mutually_exclusive=[('verification_code', 'rotate_verification_code')],
         supports_check_mode=True,
     )
+
+
+def run(module):
     params = module.params
     result = dict(changed=False)
     check_libraries(module)
@@ -545,6 +550,10 @@ def main():
         if provider is not None:
             provider.close()
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_args()))
 
 
 if __name__ == '__main__':

@@ -100,8 +100,10 @@ def file_facts(path):
     return dict(size=size, sha256=digest.hexdigest())
 
 
-def main():
-    module = AnsibleModule(
+def module_args():
+    """The AnsibleModule arguments; also used to run the module in-process on the controller
+    (plugins/plugin_utils/in_process.py)."""
+    return dict(
         argument_spec=connection_argument_spec(
             dest=dict(type='path', required=True),
             force=dict(type='bool', default=False),
@@ -109,6 +111,9 @@ def main():
         ),
         supports_check_mode=True,
     )
+
+
+def run(module):
     dest = module.params['dest']
     secret_key = module.params['secret_key']
     result = dict(changed=False, dest=dest)
@@ -158,6 +163,10 @@ def main():
         module.fail_json(msg='Could not write %s: %s.' % (dest, exc), **result)
     result.update(changed=True, size=len(content), sha256=new_digest)
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_args()))
 
 
 if __name__ == '__main__':

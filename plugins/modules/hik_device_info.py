@@ -324,13 +324,18 @@ from ansible_collections.camops.hikvision.plugins.module_utils.device_info impor
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
 
 
-def main():
-    module = AnsibleModule(
+def module_args():
+    """The AnsibleModule arguments; also used to run the module in-process on the controller
+    (plugins/plugin_utils/in_process.py)."""
+    return dict(
         argument_spec=connection_argument_spec(
             gather_subset=dict(type='list', elements='str', default=['all']),
         ),
         supports_check_mode=True,
     )
+
+
+def run(module):
     try:
         subsets = resolve_subsets(module.params['gather_subset'])
     except ValueError as exc:
@@ -343,6 +348,10 @@ def main():
     finally:
         client.close()
     module.exit_json(changed=False, **facts)
+
+
+def main():
+    run(AnsibleModule(**module_args()))
 
 
 if __name__ == '__main__':

@@ -109,8 +109,10 @@ from ansible_collections.camops.hikvision.plugins.module_utils.common import (
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
 
 
-def main():
-    module = AnsibleModule(
+def module_args():
+    """The AnsibleModule arguments; also used to run the module in-process on the controller
+    (plugins/plugin_utils/in_process.py)."""
+    return dict(
         argument_spec=connection_argument_spec(
             mode=dict(type='str', required=True, choices=list(system_mod.RESET_MODES)),
             confirm_serial=dict(type='str', required=True),
@@ -118,6 +120,9 @@ def main():
         ),
         supports_check_mode=True,
     )
+
+
+def run(module):
     mode = module.params['mode']
     confirm = (module.params['confirm_serial'] or '').strip()
     result = dict(changed=False, mode=mode, reset=False)
@@ -149,6 +154,10 @@ def main():
     finally:
         client.close()
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_args()))
 
 
 if __name__ == '__main__':

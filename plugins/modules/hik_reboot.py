@@ -72,13 +72,18 @@ from ansible_collections.camops.hikvision.plugins.module_utils.common import (
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
 
 
-def main():
-    module = AnsibleModule(
+def module_args():
+    """The AnsibleModule arguments; also used to run the module in-process on the controller
+    (plugins/plugin_utils/in_process.py)."""
+    return dict(
         argument_spec=connection_argument_spec(
             **WAIT_ARGUMENT_SPEC
         ),
         supports_check_mode=True,
     )
+
+
+def run(module):
     if module.params['wait_timeout'] <= 0:
         module.fail_json(msg='wait_timeout must be a positive number of seconds.')
     result = dict(changed=False, rebooted=False)
@@ -95,6 +100,10 @@ def main():
     finally:
         client.close()
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_args()))
 
 
 if __name__ == '__main__':

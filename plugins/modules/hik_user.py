@@ -417,8 +417,10 @@ class UserRun(object):
                 probe.close()
 
 
-def main():
-    module = AnsibleModule(
+def module_args():
+    """The AnsibleModule arguments; also used to run the module in-process on the controller
+    (plugins/plugin_utils/in_process.py)."""
+    return dict(
         argument_spec=connection_argument_spec(
             name=dict(type='str'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -434,7 +436,14 @@ def main():
         required_one_of=[('name', 'users')],
         supports_check_mode=True,
     )
+
+
+def run(module):
     UserRun(module).run()
+
+
+def main():
+    run(AnsibleModule(**module_args()))
 
 
 if __name__ == '__main__':

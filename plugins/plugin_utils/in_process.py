@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Run this collection's modules in the controller's worker process instead of a new Python.
+
+Every module of the collection talks HTTP from the controller (``connection: local`` or
+``delegate_to: localhost``). Shipping it as an AnsiballZ payload and starting a new interpreter that imports
+requests costs about half a second of CPU per task, more than everything else a task costs together
+(docs/benchmarks.md). When the task's connection is local and nothing needs a separate process (no become,
+no async), the action plugin of each module imports the module and calls its ``run(module)`` with a
+stand-in for AnsibleModule: the same argument spec (types, defaults, choices, environment fallbacks, mutual
+exclusion) is validated with ArgumentSpecValidator, ``fail_json``/``exit_json`` end the run, and the result is
+scrubbed of every no_log value exactly as AnsibleModule does. Otherwise, or with the variable
+``hik_in_process: false``, the module runs the ordinary way.
+"""
+
+import importlib
+import json
+import os
+import traceback
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.plugins.action.normal import ActionModule as NormalAction
+
+MODULE_PACKAGE = 'ansible_collections.camops.hikvision.plugins.modules.'
+LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local')
+VALIDATION_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
+
+
+class ModuleExit(BaseException):
+    """exit_json/fail_json of the stand-in; a BaseException (like SystemExit) so that a module's
+    ``except Exception`` never catches it."""
+
+    def __init__(self, result):
+        BaseException.__init__(self)
+        self.result = result
+
+
+class InProcessModule(object):
+    """What the collection's modules use of AnsibleModule: params, check_mode, _diff, warn, exit_json,
+    fail_json."""
+
+    def __init__(self, params, check_mode, diff):
+        self.params = params
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+    def exit_json(self, **kwargs):
+        kwargs.setdefault('changed', False)
+        raise ModuleExit(kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs['failed'] = True
+        kwargs['msg'] = msg
+        raise ModuleExit(kwargs)
+
+
+def run_module(name, args, check_mode=False, diff=False):
+    """Run module ``name`` of this collection in this process; returns its result (no_log values removed)."""
+    module_code = importlib.import_module(MODULE_PACKAGE + name)
+    spec = module_code.module_args()
+    validator = ArgumentSpecValidator(spec['argument_spec'],
+                                      **dict((key, spec[key]) for key in VALIDATION_KEYS if key in spec))
+    validation = validator.validate(args)
+    no_log_values = validation._no_log_values  # pylint: disable=protected-access
+    if validation.error_messages:
+        result = dict(failed=True, msg='; '.join(validation.error_messages))
+        return remove_values(result, no_log_values)
+    module = InProcessModule(validation.validated_parameters, check_mode, diff)
+    try:
+        module_code.run(module)
+        result = dict(changed=False, msg='the module ended without a result')
+    except ModuleExit as done:
+        result = done.result
+    except Exception as exc:  # pylint: disable=broad-except
+        # What a module crash looks like to Ansible: failed, with the traceback.
+        result = dict(failed=True, msg='MODULE FAILURE: %s: %s' % (type(exc).__name__, exc),
+                      exception=traceback.format_exc())
+    if module.warnings:
+        result['warnings'] = list(result.get('warnings') or []) + module.warnings
+    for warning in validation._warnings:  # pylint: disable=protected-access
+        # As AnsibleModule words them.
+        result.setdefault('warnings', []).append('Both option %s and its alias %s are set.'
+                                                 % (warning.get('option'), warning.get('alias')))
+    result['invocation'] = dict(module_args=validation.validated_parameters)
+    # What crosses the process boundary is JSON, so the result is JSON here too (tuples become lists).
+    return json.loads(json.dumps(remove_values(result, no_log_values)))
+
+
+class InProcessModuleAction(NormalAction):
+    """The action plugin of every module of this collection: in-process where that is the same thing,
+    the ordinary module execution (ansible.builtin.normal) otherwise."""
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        if not self._in_process(task_vars):
+            return super(InProcessModuleAction, self).run(tmp, task_vars)
+        result = ActionBase.run(self, tmp, task_vars)
+        environment = {}
+        self._compute_environment_string(raw_environment_out=environment)
+        saved = dict(os.environ)
+        os.environ.update(dict((str(k), str(v)) for k, v in environment.items()))
+        try:
+            name = self._task.resolved_action.rsplit('.', 1)[-1]
+            result.update(run_module(name, dict(self._task.args), check_mode=bool(self._task.check_mode),
+                                     diff=bool(self._task.diff)))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        return result
+
+    def _in_process(self, task_vars):
+        if not boolean(task_vars.get('hik_in_process', True), strict=False):
+            return False
+        connection = getattr(self._connection, 'ansible_name', None) or getattr(self._connection, '_load_name', '')
+        return (connection in LOCAL_CONNECTIONS and not self._task.async_val
+                and not self._play_context.become)
