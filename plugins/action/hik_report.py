@@ -1,0 +1,12 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""hik_report runs in the controller's worker process when its connection is local (plugin_utils/in_process.py)."""
+
+from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import InProcessModuleAction
+
+
+class ActionModule(InProcessModuleAction):
+    pass
