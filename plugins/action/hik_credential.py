@@ -52,6 +52,8 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         name = args['name']
+        if not args['store_dir']:
+            raise AnsibleActionFail('store_dir (the credential store directory on the controller) must not be empty.')
         if not _NAME_RE.match(name):
             raise AnsibleActionFail('name %r is not usable as a file name (letters, digits, . _ @ -).' % name)
         unknown = [key for key in args['clear'] if key not in FIELDS]

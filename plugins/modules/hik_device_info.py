@@ -36,6 +36,13 @@ options:
     type: list
     elements: str
     default: [all]
+  alternate_password:
+    description:
+      - A second password for O(username), tried once when the device refuses O(password) (not when it reports a
+        lock-out). For a password rotation that an interrupted run may or may not have made - the previous
+        password first, the new one as the alternate - at the cost of at most one failed login.
+      - RV(password_used) says which one worked.
+    type: str
 '''
 
 EXAMPLES = r'''
@@ -67,6 +74,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+password_used:
+  description: C(password), or C(alternate_password) when O(password) was refused and the alternate worked.
+  returned: always
+  type: str
+  sample: password
 device:
   description: Identity of the device.
   returned: always
@@ -321,7 +333,9 @@ from ansible_collections.camops.hikvision.plugins.module_utils.common import (
     client_from_module, connection_argument_spec, fail_from_error,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.device_info import SUBSETS, gather, resolve_subsets
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+    AuthenticationError, ISAPIError, LockedOutError,
+)
 
 
 def module_args():
@@ -330,6 +344,7 @@ def module_args():
     return dict(
         argument_spec=connection_argument_spec(
             gather_subset=dict(type='list', elements='str', default=['all']),
+            alternate_password=dict(type='str', no_log=True),
         ),
         supports_check_mode=True,
     )
@@ -340,14 +355,26 @@ def run(module):
         subsets = resolve_subsets(module.params['gather_subset'])
     except ValueError as exc:
         module.fail_json(msg='%s Valid names: all, %s.' % (exc, ', '.join(SUBSETS)))
+    alternate = module.params['alternate_password']
+    used = 'password'
     client = client_from_module(module)
     try:
-        facts = gather(client, subsets)
+        try:
+            facts = gather(client, subsets)
+        except LockedOutError:
+            raise
+        except AuthenticationError:
+            if not alternate or alternate == module.params['password']:
+                raise
+            client.close()
+            used = 'alternate_password'
+            client = client_from_module(module, password=alternate)
+            facts = gather(client, subsets)
     except ISAPIError as exc:
-        fail_from_error(module, exc, changed=False)
+        fail_from_error(module, exc, changed=False, password_used=used)
     finally:
         client.close()
-    module.exit_json(changed=False, **facts)
+    module.exit_json(changed=False, password_used=used, **facts)
 
 
 def main():

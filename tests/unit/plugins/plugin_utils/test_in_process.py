@@ -1,0 +1,45 @@
+"""The in-process module runner: the same argument handling and results as AnsibleModule, and hik_report
+run through it."""
+
+import os
+import stat
+
+from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import run_module
+
+
+def test_validation_errors_fail_before_the_module_runs():
+    result = run_module('hik_report', dict(files={}))
+    assert result['failed'] and 'dest' in result['msg']
+    result = run_module('hik_device_info', dict(host='127.0.0.1', gather_subset='all', nonsense=1))
+    assert result['failed'] and 'nonsense' in result['msg']
+
+
+def test_no_log_values_never_leave(monkeypatch):
+    # An unreachable loopback port: the module fails, and neither the password nor the environment
+    # fallback's value appears anywhere in the result.
+    monkeypatch.setenv('HIKVISION_PASSWORD', 'Env-Secret-123')
+    result = run_module('hik_device_info', dict(host='127.0.2.250', port=9, timeout=1))
+    assert result['failed']
+    assert 'Env-Secret-123' not in repr(result)
+    assert result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+def test_hik_report_writes_atomically_and_is_idempotent(tmp_path):
+    files = {'devices/a.json': '{"a": 1}\n', 'summary.txt': 'ok\n'}
+    planned = run_module('hik_report', dict(dest=str(tmp_path), files=files), check_mode=True, diff=True)
+    assert planned['changed'] and sorted(planned['written']) == sorted(files)
+    assert planned['diff']['after']['files'] == sorted(files)
+    assert not os.listdir(str(tmp_path))
+    done = run_module('hik_report', dict(dest=str(tmp_path), files=files))
+    assert done['changed'] and (tmp_path / 'devices' / 'a.json').read_text() == '{"a": 1}\n'
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'summary.txt')).st_mode) == 0o640
+    again = run_module('hik_report', dict(dest=str(tmp_path), files=files))
+    assert not again['changed'] and again['unchanged'] == 2 and again['written'] == []
+
+
+def test_hik_report_refuses_paths_outside_dest(tmp_path):
+    for bad in ('../x', '/etc/x', '.', 'a/../../x'):
+        result = run_module('hik_report', dict(dest=str(tmp_path), files={bad: 'x'}))
+        assert result['failed'] and 'stay under it' in result['msg'], bad
+    result = run_module('hik_report', dict(dest=str(tmp_path), files={'a': 'x'}, mode='999'))
+    assert result['failed'] and 'octal file mode' in result['msg']
