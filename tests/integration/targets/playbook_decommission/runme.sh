@@ -40,7 +40,15 @@ total() {  # total COUNTER: the sum over all devices
 }
 recap_all_unchanged() {
     grep -E '^[a-z0-9-]+ +: ok=' "$1"
-    ! grep -E '^[a-z0-9-]+ +: ok=' "$1" | grep -v 'changed=0 ' | grep -q .
+    if grep -E '^[a-z0-9-]+ +: ok=' "$1" | grep -v 'changed=0 ' | grep -q .; then
+        echo "a host changed in $1" >&2
+        return 1
+    fi
+    # ... and no device went through a rescue (a failure caught and recorded).
+    if grep -E '^[a-z0-9-]+ +: ok=' "$1" | grep -q 'rescued=[1-9]'; then
+        echo "a host was rescued in $1" >&2
+        return 1
+    fi
 }
 
 # 1. --check --diff: a full plan, and not one write request or stored file.
@@ -139,6 +147,26 @@ for name, dev in json.load(sys.stdin).items():
         assert dev['ezviz']['enabled'] and dev['ezviz']['verification_code'] == 'NewOwner77', name
 print('site_b handed over')"
 test -s "$reports/handover/cam-b1.txt"
+
+# 5b. A factory reset at the end (dvr-a, already decommissioned; the inventory's hik_serial is the guard),
+# then a run that leaves the reset device alone and records it as skipped.
+decommission -e decommission_targets=dvr-a -e decommission_factory_reset=true > "$logs/reset.log" 2>&1 \
+    || { tail -50 "$logs/reset.log"; exit 1; }
+control GET /devices/dvr-a | python -c "
+import json, sys
+dev = json.load(sys.stdin)
+assert dev['factory_resets'] == ['full'] and not dev['activated'], (dev['factory_resets'], dev['activated'])
+print('dvr-a factory reset (full) and not activated')"
+grep -q 'status: factory_reset' "$store/dvr-a.yml"
+decommission -e decommission_targets=dvr-a > "$logs/reset2.log" 2>&1 || { tail -50 "$logs/reset2.log"; exit 1; }
+recap_all_unchanged "$logs/reset2.log"
+grep -q 'skipped.*factory reset by an earlier run\|factory reset by an earlier run' "$reports/summary-decommission.txt" \
+    || grep -q '"status": "skipped"' "$reports/devices/dvr-a.json"
+python -c "
+import json, sys
+rec = json.load(open(sys.argv[1]))
+assert rec['status'] == 'skipped' and 'factory reset by an earlier run' in rec['error'], rec
+print('dvr-a left alone on the next run')" "$reports/devices/dvr-a.json"
 
 # 6. No stored password or code, old or new, appears in any output.
 secrets="$(python - "$store" "$vault" <<'PY'
