@@ -34,11 +34,9 @@ import json
 import threading
 import time
 import uuid
-from http.server import HTTPServer
-from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs
 
-from .server_base import Handler, quiet_bind
+from .server_base import Handler, LoopbackServer
 
 HPP_PREFIX = '/api/hpcgw/'
 OPEN_PREFIX = '/api/lapp/'
@@ -558,13 +556,7 @@ class CloudHandler(Handler):
     do_GET = do_PUT = do_POST = do_DELETE = _handle
 
 
-class CloudServer(ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class CloudServer(LoopbackServer):
     def __init__(self, cloud, address, port):
         self.cloud = cloud
-        HTTPServer.__init__(self, (address, port), CloudHandler)
-
-    def server_bind(self):
-        quiet_bind(self)
+        LoopbackServer.__init__(self, (address, port), CloudHandler)

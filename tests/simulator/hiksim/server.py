@@ -7,13 +7,11 @@ import os
 import re
 import selectors
 import socket
-import socketserver
 import threading
-from http.server import HTTPServer
 
 from .cloud import Cloud
 from .device import DEFAULT_PASSWORD, DROP, Device
-from .server_base import Handler, quiet_bind
+from .server_base import Handler, LoopbackServer
 
 PROFILE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'profiles')
 GENERIC_PROFILES = {'ipc': 'DS-2CD2386G2-IU', 'nvr': 'DS-7608NXI-I2', 'nvr-v1': 'DS-7616NI-K2',
@@ -51,18 +49,13 @@ class DeviceHandler(Handler):
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
 
 
-class DeviceServer(socketserver.ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class DeviceServer(LoopbackServer):
     block_on_close = False
 
     def __init__(self, device, verbose=False):
         self.device = device
         self.verbose = verbose
-        HTTPServer.__init__(self, (device.address, device.port), DeviceHandler)
-
-    def server_bind(self):
-        quiet_bind(self)
+        LoopbackServer.__init__(self, (device.address, device.port), DeviceHandler)
 
 
 class ControlHandler(Handler):
@@ -149,16 +142,11 @@ class ControlHandler(Handler):
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
 
 
-class ControlServer(socketserver.ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class ControlServer(LoopbackServer):
 
     def __init__(self, fleet, address, port):
         self.fleet = fleet
-        HTTPServer.__init__(self, (address, port), ControlHandler)
-
-    def server_bind(self):
-        quiet_bind(self)
+        LoopbackServer.__init__(self, (address, port), ControlHandler)
 
 
 def _check_loopback(address):

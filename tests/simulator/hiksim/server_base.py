@@ -1,7 +1,7 @@
 """What the device, control and cloud HTTP servers share."""
 
 import socketserver
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 
 def quiet_bind(server):
@@ -36,3 +36,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+class LoopbackServer(socketserver.ThreadingMixIn, HTTPServer):
+    """A threaded HTTP server on one loopback address (devices, control endpoint, cloud)."""
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def server_bind(self):
+        quiet_bind(self)
