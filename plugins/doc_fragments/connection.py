@@ -62,6 +62,10 @@ notes:
     the connection options once with C(module_defaults).
   - A device that reports it has locked the controller's address out is left alone; the error says
     how many seconds remain.
+  - With a local connection (C(connection=local) or C(delegate_to=localhost)) the module runs in the
+    controller's worker process instead of a new Python interpreter, with the same argument handling and
+    results; set the variable C(hik_in_process=false) to run it the ordinary way. With become, async or a
+    remote connection it always runs the ordinary way.
 requirements:
   - requests
   - xmltodict
