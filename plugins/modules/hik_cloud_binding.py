@@ -311,8 +311,6 @@ from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAP
 STILL_LISTED = ("The device still reports bind_status 'bind': the previous owner's Hik-Connect account lists it "
                 "until it is deleted there (in the app or through a cloud provider); with platform access off and "
                 "the code rotated, that account can no longer reach it.")
-OTHER_OWNER = ("%s belongs to another account%s, not to this %s account, which cannot delete it; its owner has to "
-               "delete it (or the device is reclaimed in the app with Unbind on the device's LAN).")
 
 
 def account_binding(state, cloud_account=None):
@@ -396,9 +394,6 @@ def cloud_absent(module, provider, serial, result):
     result['cloud_account'] = account
     for warning in warnings:
         module.warn(warning)
-    if account['owner'] == cloud_base.OWNER_OTHER:
-        module.warn(OTHER_OWNER % (serial, ' (%s)' % account['owner_name'] if account['owner_name'] else '',
-                                   provider.name))
     return changed
 
 

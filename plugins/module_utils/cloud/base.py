@@ -224,6 +224,8 @@ class CloudProvider(object):
         if self.token is None:
             self.token_fetches += 1
             token, area = self._with_backoff(self._fetch_token)
+            if not token:
+                raise CloudError('The %s token answer held no accessToken.' % self.name)
             self.base_url = self._area(area)
             self.token = token
         return self.token
@@ -286,7 +288,7 @@ class CloudProvider(object):
         return 'The %s API (%s)' % (self.name, path)
 
     def _raise(self, classes, code, message, path):
-        """Record ``code`` and raise the normalised error for it."""
+        """Raise the normalised error for the provider's ``code`` (``classes`` maps codes to error classes)."""
         cls = classes.get(code, CloudError)
         raise cls('%s answered %s: %s.' % (self._where(path), code, (message or 'no message').rstrip('.')),
                   code=code, path=path)
@@ -302,7 +304,8 @@ class CloudProvider(object):
 def absent(provider, serial, remove_shares=True, check_mode=False, fail_if_not_owner=False):
     """Take ``serial`` out of the provider's account: the idempotent algorithm of cloud-apis.md 9.2.
 
-    Returns (changed, cloud_account, warnings). Device-scoped shares go before the delete; site-wide
+    Returns (changed, cloud_account, warnings); another account's device is a warning (an error with
+    ``fail_if_not_owner``, before any change). Device-scoped shares go before the delete; site-wide
     shares go after it, only once the site holds no other device of the account (revoking them earlier would
     cut the other devices off); the delete is confirmed by a second lookup."""
     warnings = []
@@ -313,9 +316,13 @@ def absent(provider, serial, remove_shares=True, check_mode=False, fail_if_not_o
         account['owner'], account['owner_name'] = provider.ownership(serial)
     else:
         account.update(found=True, owner=record.owner, owner_name=record.owner_name, device=record.to_dict())
-    if fail_if_not_owner and account['owner'] == OWNER_OTHER:
-        raise NotOwner('%s belongs to another account%s, not to this %s account; nothing was changed.'
-                       % (serial, ' (%s)' % account['owner_name'] if account['owner_name'] else '', provider.name))
+    if account['owner'] == OWNER_OTHER:
+        other = '%s belongs to another account%s, not to this %s account' % (
+            serial, ' (%s)' % account['owner_name'] if account['owner_name'] else '', provider.name)
+        if fail_if_not_owner:
+            raise NotOwner('%s; nothing was changed.' % other)
+        warnings.append("%s, which cannot delete it; its owner has to delete it (or the device is reclaimed in the "
+                        "app with Unbind on the device's LAN)." % other)
     shares = provider.list_shares(record, serial)
     account['shares'] = [s.to_dict() for s in shares]
     if record is None or record.owner != OWNER_THIS:

@@ -50,13 +50,14 @@ class EzvizOpen(base.CloudProvider):
         self.trust_rows = None
         self.info_code = None
 
+    def _app_token(self, path):
+        """The token answer of ``path``, asked with the application's key and secret."""
+        return self._decode(path, self._http(path, False, data={'appKey': self.app_key,
+                                                                'appSecret': self.app_secret})) or {}
+
     def _fetch_token(self):
-        path = '/api/lapp/token/get'
-        data = self._decode(path, self._http(path, False, data={'appKey': self.app_key, 'appSecret': self.app_secret}))
-        data = data or {}
-        if not data.get('accessToken'):
-            raise base.CloudError('%s answered without an accessToken.' % self._where(path), path=path)
-        return data['accessToken'], data.get('areaDomain')
+        data = self._app_token('/api/lapp/token/get')
+        return data.get('accessToken'), data.get('areaDomain')
 
     def _send(self, path, data, write):
         form = dict(data or {})
@@ -79,10 +80,9 @@ class EzvizOpen(base.CloudProvider):
     def _trust_token(self):
         """The ``da.`` token covering every device trusted to the application (doc 822)."""
         if self.trust_token is None:
-            path = '/api/lapp/trust/device/v2/token/get'
-            data = self._decode(path, self._http(path, False, data={'appKey': self.app_key,
-                                                                    'appSecret': self.app_secret})) or {}
-            self.trust_token = data.get('accessToken')
+            self.trust_token = self._app_token('/api/lapp/trust/device/v2/token/get').get('accessToken')
+            if not self.trust_token:
+                raise base.CloudError('The %s trust token answer held no accessToken.' % self.name)
         return self.trust_token
 
     def _decode(self, path, body, full=False):
@@ -122,7 +122,7 @@ class EzvizOpen(base.CloudProvider):
                                  online={1: True, 0: False}.get(info.get('status')), raw=info)
 
     def ownership(self, serial):
-        if any(row.get('deviceSerial', '').upper() == serial for row in self._trusts()):
+        if self._trusts(serial):
             return base.OWNER_OTHER, 'an EZVIZ user who trusted the device to this application'
         if self.region == 'cn':
             # searchDeviceInfo is served in region cn only (ezviz-openapi-utils refuses it elsewhere).
@@ -133,10 +133,11 @@ class EzvizOpen(base.CloudProvider):
         # whether another account does.
         return base.OWNER_UNKNOWN, None
 
-    def _trusts(self):
+    def _trusts(self, serial):
+        """The trust records of ``serial`` (the list is read once per run)."""
         if self.trust_rows is None:
             self.trust_rows = list(self._pages('/api/lapp/trust/device/list'))
-        return self.trust_rows
+        return [row for row in self.trust_rows if str(row.get('deviceSerial', '')).upper() == serial]
 
     def list_shares(self, record, serial):
         shares = []
@@ -147,10 +148,9 @@ class EzvizOpen(base.CloudProvider):
                        for resource in statement.get('Resource') or []):
                     shares.append(base.Share('ram_statement', ram.get('accountName'), ram.get('accountId'),
                                              serial=serial))
-        for row in self._trusts():
-            if str(row.get('deviceSerial', '')).upper() == serial:
-                shares.append(base.Share('trust', 'channel %s' % row.get('channelNo'),
-                                         '%s:%s' % (serial, row.get('channelNo'))))
+        for row in self._trusts(serial):
+            shares.append(base.Share('trust', 'channel %s' % row.get('channelNo'),
+                                     '%s:%s' % (serial, row.get('channelNo'))))
         return shares
 
     def remove_share(self, share):

@@ -44,11 +44,8 @@ class HikPartnerPro(base.CloudProvider):
     def _fetch_token(self):
         path = '/api/hpcgw/v1/token/get'
         data = self._decode(path, self._http(path, False, json={'appKey': self.app_key,
-                                                                'secretKey': self.app_secret}))
-        data = data or {}
-        if not data.get('accessToken'):
-            raise base.CloudError('%s answered without an accessToken.' % self._where(path), path=path)
-        return data['accessToken'], data.get('areaDomain')
+                                                                'secretKey': self.app_secret})) or {}
+        return data.get('accessToken'), data.get('areaDomain')
 
     def _send(self, path, data, write):
         body = self._http(path, write, json=data if data is not None else {},
