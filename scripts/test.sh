@@ -85,6 +85,12 @@ print('ansible-doc %s: ok' % fqcn)
 PY
         ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc "$fqcn" > /dev/null
     done
+    local filter
+    for filter in plugins/filter/*.yml; do
+        fqcn="camops.hikvision.$(basename "$filter" .yml)"
+        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t filter "$fqcn" | grep -q 'RETURN VALUES'
+        echo "ansible-doc -t filter $fqcn: ok"
+    done
     local role
     for role in roles/*/; do
         fqcn="camops.hikvision.$(basename "$role")"

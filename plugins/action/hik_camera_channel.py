@@ -5,7 +5,9 @@
 
 """hik_camera_channel runs in the controller's worker process when its connection is local (plugin_utils/in_process.py)."""
 
-from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import InProcessModuleAction
+from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import InProcessModuleAction, preload
+
+preload(__name__)
 
 
 class ActionModule(InProcessModuleAction):

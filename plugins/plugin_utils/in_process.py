@@ -14,6 +14,12 @@ stand-in for AnsibleModule: the same argument spec (types, defaults, choices, en
 exclusion) is validated with ArgumentSpecValidator, ``fail_json``/``exit_json`` end the run, and the result is
 scrubbed of every no_log value exactly as AnsibleModule does. Otherwise, or with the variable
 ``hik_in_process: false``, the module runs the ordinary way.
+
+Each action plugin calls ``preload(__name__)`` when it is imported. The linear and free strategies import
+every task's action plugin class in the strategy process (to read BYPASS_HOST_LOOP) before they fork the
+task's workers, so the module and what it imports (requests, urllib3, xmltodict) are loaded once per run
+and every worker inherits them; imported in each worker instead, they cost more CPU than the rest of the
+task (docs/benchmarks.md).
 """
 
 import importlib
@@ -30,6 +36,15 @@ from ansible.plugins.action.normal import ActionModule as NormalAction
 MODULE_PACKAGE = 'ansible_collections.camops.hikvision.plugins.modules.'
 LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local')
 VALIDATION_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
+
+
+def preload(action_name):
+    """Import the module of action plugin ``action_name`` (its ``__name__``) into this process now."""
+    try:
+        importlib.import_module(MODULE_PACKAGE + action_name.rsplit('.', 1)[-1])
+    except ImportError:
+        # Not fatal here: run_module imports it again when a task runs, and reports the error there.
+        pass
 
 
 class ModuleExit(BaseException):

@@ -43,3 +43,15 @@ def test_hik_report_refuses_paths_outside_dest(tmp_path):
         assert result['failed'] and 'stay under it' in result['msg'], bad
     result = run_module('hik_report', dict(dest=str(tmp_path), files={'a': 'x'}, mode='999'))
     assert result['failed'] and 'octal file mode' in result['msg']
+
+
+def test_importing_an_action_plugin_loads_its_module():
+    # The strategy process imports action plugins before it forks the workers; the module and requests
+    # must be loaded then, so that no worker imports them again.
+    import importlib
+    import sys
+    sys.modules.pop('ansible_collections.camops.hikvision.plugins.modules.hik_user', None)
+    sys.modules.pop('ansible_collections.camops.hikvision.plugins.action.hik_user', None)
+    importlib.import_module('ansible_collections.camops.hikvision.plugins.action.hik_user')
+    assert 'ansible_collections.camops.hikvision.plugins.modules.hik_user' in sys.modules
+    assert 'requests' in sys.modules

@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Filters of the decommission role.
+
+decommission_record builds one device's report record from what the role registered. It was a Jinja
+template (record.j2); compiling that template again in every task's worker process cost about a fifth of
+the benchmark's controller CPU (docs/benchmarks.md), so it is plain Python now, with unit tests.
+"""
+
+LEFT_ALONE_ERROR = 'factory reset by an earlier run (credential store status factory_reset)'
+STEPS = ('backup', 'cloud', 'onvif_users', 'users', 'factory_reset', 'handover')
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _names(items):
+    return [item.get('name') for item in items or []]
+
+
+def decommission_record(facts):
+    """One device's report record (a dict holding no secret) from ``facts``, a dict of:
+
+    name, site, address, run (the report name), check_mode, cred_status (the credential store's status),
+    failure ({} or {step, error}), pre (the preflight read), steps (a dict of the step results: backup,
+    cloud, onvif_users, users, factory_reset, handover), recorder (the camera's recorder host, or none),
+    recorder_in_run (that host removed cameras in this run), recorder_channels (its channel removal result),
+    recorder_error (its failure, or none), channels (this recorder's own channel removal result).
+    """
+    facts = _dict(facts)
+    left_alone = facts.get('cred_status') == 'factory_reset'
+    failure = _dict(facts.get('failure'))
+    pre = _dict(facts.get('pre'))
+    dev = _dict(pre.get('device'))
+    steps = dict((step, _dict(_dict(facts.get('steps')).get(step))) for step in STEPS)
+    address = facts.get('address')
+    recorder = facts.get('recorder')
+    recorder_error = facts.get('recorder_error')
+    channels = _dict(facts.get('channels'))
+    removed = [channel for channel in _dict(facts.get('recorder_channels')).get('removed') or []
+               if channel.get('ip_address') == address]
+    check_mode = bool(facts.get('check_mode'))
+
+    if failure:
+        failed_step, error = failure.get('step', ''), failure.get('error', '')
+    elif recorder_error is not None:
+        failed_step, error = 'recorder %s' % recorder, recorder_error
+    else:
+        failed_step, error = '', ''
+    status = 'failed' if failure or recorder_error is not None else 'ok'
+    if left_alone:
+        # A device a previous run reset is not touched; the record says so.
+        status, error = 'skipped', LEFT_ALONE_ERROR
+
+    backup, cloud, users = steps['backup'], steps['cloud'], steps['users']
+    onvif, reset = steps['onvif_users'], steps['factory_reset']
+    record = {
+        'name': facts.get('name'),
+        'site': facts.get('site'),
+        'address': address,
+        'run': facts.get('run'),
+        'status': status,
+        'changed': (any(step.get('changed') for step in steps.values()) or bool(removed)
+                    or bool(channels.get('changed', False))),
+        'check_mode': check_mode,
+        'failed_step': failed_step,
+        'error': error,
+        'device': dict((key, dev.get(key)) for key in
+                       ('model', 'serial_number', 'device_type', 'firmware_version', 'mac_address')),
+        'found': {'users': _names(pre.get('users')), 'onvif_users': _names(pre.get('onvif_users')),
+                  'cloud': pre.get('cloud', {})},
+        'recorder': {'name': recorder, 'in_run': bool(facts.get('recorder_in_run')),
+                     'removed_channels': [channel.get('id') for channel in removed]},
+        'backup': {'changed': backup.get('changed', False), 'path': backup.get('dest'),
+                   'sha256': backup.get('sha256')},
+        'cloud': {'changed': cloud.get('changed', False), 'before': cloud.get('cloud_before'),
+                  'after': cloud.get('cloud_after'),
+                  'verification_code_changed': cloud.get('verification_code_changed', False),
+                  'account_binding': cloud.get('account_binding'), 'account': cloud.get('cloud_account')},
+        'onvif_users': {'changed': onvif.get('changed', False), 'deleted': onvif.get('deleted', [])},
+        'users': {'changed': users.get('changed', False), 'deleted': users.get('deleted', []),
+                  'password_changed': users.get('password_changed', []),
+                  'password_recovered': users.get('password_recovered', False),
+                  'verified': users.get('verified')},
+        'verified': not check_mode and not failure,
+        'factory_reset': {'done': reset.get('reset', False), 'mode': reset.get('mode'),
+                          'activated': reset.get('activated')},
+        'handover': steps['handover'],
+        'channels_removed': channels.get('removed', []),
+    }
+    record['changes'] = _changes(record, removed, recorder, steps['handover'])
+    return record
+
+
+def _changes(record, removed, recorder, handover):
+    """The record's changes, one short sentence each, in the order the job makes them."""
+    changes = []
+    if record['backup']['changed']:
+        changes.append('configuration backed up')
+    if removed:
+        changes.append('removed from %s (channel %s)' % (recorder, ', '.join(str(c.get('id')) for c in removed)))
+    if record['channels_removed']:
+        changes.append('cameras removed: %s' % ', '.join(str(c.get('ip_address')) for c in record['channels_removed']))
+    account = record['cloud']['account'] or {}
+    if account.get('shares_removed'):
+        changes.append('%s shares revoked: %s' % (account.get('provider'),
+                                                  ', '.join(str(s.get('principal')) for s in account['shares_removed'])))
+    if account.get('deleted', False):
+        changes.append('deleted from the %s account' % account.get('provider'))
+    if (record['cloud']['before'] or {}).get('enabled', False) and not (record['cloud']['after'] or {}).get('enabled', False):
+        changes.append('Hik-Connect off' + (', code rotated' if record['cloud']['verification_code_changed'] else ''))
+    if record['onvif_users']['deleted']:
+        changes.append('ONVIF users deleted: ' + ', '.join(record['onvif_users']['deleted']))
+    if record['users']['deleted']:
+        changes.append('users deleted: ' + ', '.join(record['users']['deleted']))
+    if record['users']['password_changed']:
+        changes.append('password changed: ' + ', '.join(record['users']['password_changed']))
+    if record['users']['password_recovered']:
+        changes.append('password rotation of an earlier run confirmed')
+    if record['factory_reset']['done']:
+        changes.append('factory reset (%s)' % record['factory_reset']['mode'])
+    if handover.get('changed', False):
+        changes.append(handover.get('summary', 'handed over'))
+    return changes
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'decommission_record': decommission_record}

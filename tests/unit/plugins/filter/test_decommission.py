@@ -1,0 +1,101 @@
+"""decommission_record: the report record of one device, from what the decommission role registered."""
+
+from ansible_collections.camops.hikvision.plugins.filter.decommission import FilterModule, decommission_record
+
+PRE = {'device': {'model': 'DS-2CD2146G2-ISU', 'serial_number': 'DS-1', 'device_type': 'IPCamera',
+                  'firmware_version': 'V5.7.3', 'mac_address': 'aa:bb', 'extra': 'not copied'},
+       'users': [{'name': 'admin'}, {'name': 'installer'}], 'onvif_users': [{'name': 'vms'}],
+       'cloud': {'enabled': True, 'bind_status': 'bind'}}
+
+
+def facts(**kwargs):
+    base = dict(name='cam-1', site='site_a', address='127.0.0.5', run='run-1', check_mode=False,
+                cred_status='', failure={}, pre=PRE, steps={}, recorder=None, recorder_in_run=False,
+                recorder_channels={}, recorder_error=None, channels={})
+    base.update(kwargs)
+    return base
+
+
+def test_the_filter_is_registered():
+    assert FilterModule().filters() == {'decommission_record': decommission_record}
+
+
+def test_a_finished_device_lists_every_change_in_job_order():
+    steps = {
+        'backup': {'changed': True, 'dest': '/b/cam-1.bin', 'sha256': 'abc'},
+        'cloud': {'changed': True, 'cloud_before': {'enabled': True}, 'cloud_after': {'enabled': False},
+                  'verification_code_changed': True, 'account_binding': 'deleted',
+                  'cloud_account': {'provider': 'hik_partner_pro', 'deleted': True,
+                                    'shares_removed': [{'principal': 'owner@example.com'}]}},
+        'onvif_users': {'changed': True, 'deleted': ['vms']},
+        'users': {'changed': True, 'deleted': ['installer'], 'password_changed': ['admin'], 'verified': True},
+    }
+    record = decommission_record(facts(steps=steps))
+    assert record['status'] == 'ok' and record['changed'] is True and record['verified'] is True
+    assert record['failed_step'] == '' and record['error'] == ''
+    assert record['device'] == {'model': 'DS-2CD2146G2-ISU', 'serial_number': 'DS-1', 'device_type': 'IPCamera',
+                                'firmware_version': 'V5.7.3', 'mac_address': 'aa:bb'}
+    assert record['found'] == {'users': ['admin', 'installer'], 'onvif_users': ['vms'],
+                               'cloud': {'enabled': True, 'bind_status': 'bind'}}
+    assert record['backup'] == {'changed': True, 'path': '/b/cam-1.bin', 'sha256': 'abc'}
+    assert record['users']['password_changed'] == ['admin'] and record['users']['password_recovered'] is False
+    assert record['changes'] == [
+        'configuration backed up',
+        'hik_partner_pro shares revoked: owner@example.com',
+        'deleted from the hik_partner_pro account',
+        'Hik-Connect off, code rotated',
+        'ONVIF users deleted: vms',
+        'users deleted: installer',
+        'password changed: admin',
+    ]
+
+
+def test_a_rerun_changes_nothing_and_says_nothing():
+    skipped = {'changed': False, 'skipped': True}
+    record = decommission_record(facts(steps={'backup': skipped, 'users': skipped}))
+    assert record['status'] == 'ok' and record['changed'] is False and record['changes'] == []
+    assert record['users'] == {'changed': False, 'deleted': [], 'password_changed': [], 'password_recovered': False,
+                               'verified': None}
+    assert record['factory_reset'] == {'done': False, 'mode': None, 'activated': None}
+
+
+def test_a_failed_step_is_named_and_the_device_is_not_verified():
+    record = decommission_record(facts(failure={'step': 'Back up the configuration', 'error': 'HTTP 500'}))
+    assert record['status'] == 'failed' and record['verified'] is False
+    assert (record['failed_step'], record['error']) == ('Back up the configuration', 'HTTP 500')
+
+
+def test_a_device_reset_by_an_earlier_run_is_left_alone():
+    record = decommission_record(facts(cred_status='factory_reset', pre={'changed': False, 'skipped': True}))
+    assert record['status'] == 'skipped' and record['changed'] is False
+    assert record['error'] == 'factory reset by an earlier run (credential store status factory_reset)'
+    assert record['device']['serial_number'] is None and record['found']['users'] == []
+
+
+def test_a_camera_removed_from_its_recorder_and_the_recorders_own_view():
+    removal = {'changed': True, 'removed': [{'id': 3, 'ip_address': '127.0.0.5'}, {'id': 4, 'ip_address': '127.0.0.6'}]}
+    camera = decommission_record(facts(recorder='nvr-1', recorder_in_run=True, recorder_channels=removal))
+    assert camera['changed'] is True and camera['recorder'] == {'name': 'nvr-1', 'in_run': True, 'removed_channels': [3]}
+    assert camera['changes'] == ['removed from nvr-1 (channel 3)']
+    recorder = decommission_record(facts(name='nvr-1', address='127.0.0.1', channels=removal))
+    assert recorder['changed'] is True and recorder['channels_removed'] == removal['removed']
+    assert recorder['changes'] == ['cameras removed: 127.0.0.5, 127.0.0.6']
+
+
+def test_a_recorder_failure_fails_its_cameras_records():
+    record = decommission_record(facts(recorder='nvr-1', recorder_in_run=True, recorder_error='Log in: refused'))
+    assert record['status'] == 'failed'
+    assert (record['failed_step'], record['error']) == ('recorder nvr-1', 'Log in: refused')
+
+
+def test_check_mode_is_never_verified_and_a_handover_is_reported():
+    record = decommission_record(facts(check_mode=True, steps={'handover': {'changed': True, 'summary': 'handed to B'},
+                                                               'factory_reset': {'reset': True, 'mode': 'basic'}}))
+    assert record['check_mode'] is True and record['verified'] is False
+    assert record['changes'] == ['factory reset (basic)', 'handed to B']
+    assert record['handover'] == {'changed': True, 'summary': 'handed to B'}
+
+
+def test_missing_or_odd_inputs_are_empty():
+    record = decommission_record({'name': 'x', 'pre': None, 'steps': None, 'failure': None})
+    assert record['status'] == 'ok' and record['changes'] == [] and record['found']['users'] == []
