@@ -161,6 +161,7 @@ def measure(sim, size, args, env, log, label):
     wall, cpu, peak, rc = run_playbook(args, env, log)
     with open(log + '.timing.json') as handle:
         timing = json.load(handle)
+    results, timing = timing['results'], timing['tasks']
     counters = sim.get('/counters')
     hosts = recap(log)
     result = dict(label=label, size=size, wall=wall, cpu=cpu, peak_mb=peak / 1048576.0, rc=rc,
@@ -170,6 +171,7 @@ def measure(sim, size, args, env, log, label):
                   failed_logins=sum(c['failed_logins'] for c in counters.values()),
                   changed_hosts=sum(1 for h in hosts.values() if h['changed']),
                   failed_hosts=sum(1 for h in hosts.values() if h['failed']),
+                  results_per_device=results / float(size),
                   slowest=sorted(((v['seconds'], k) for k, v in timing.items()), reverse=True)[:8])
     values = (label, size, wall, cpu, result['peak_mb'], result['requests'], result['writes'], rc,
               result['changed_hosts'])
@@ -187,6 +189,8 @@ def main():
     parser.add_argument('--port', type=int, default=18200)
     parser.add_argument('--output', default=os.path.join(ROOT, 'docs', 'benchmarks.md'))
     parser.add_argument('--keep', action='store_true', help='keep the work directory')
+    parser.add_argument('--no-control', dest='control', action='store_false',
+                        help='skip the control playbook (ten set_fact tasks, no HTTP) at each size')
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(',') if s]
     baseline_sizes = [int(s) for s in opts.baseline_sizes.split(',') if s]
@@ -207,6 +211,11 @@ def main():
                 first = measure(sim, size, pb, env, os.path.join(d, 'run1.log'), 'first')
                 again = measure(sim, size, pb, env, os.path.join(d, 'run2.log'), 're-run')
                 results += [first, again]
+                if opts.control:
+                    # Nothing of this collection: what Ansible itself costs per task result at this size.
+                    results.append(measure(sim, size, ['ansible-playbook', '-i', sim.inventory,
+                                                       os.path.join(HERE, 'control.yml')],
+                                           env, os.path.join(d, 'control.log'), 'control'))
             finally:
                 sim.stop()
             if size in baseline_sizes:
@@ -244,13 +253,17 @@ def write_report(opts, results):
         'playbook on a fresh fleet, "re-run" the same playbook right after (it must change nothing), "uri" the '
         'same job written with `ansible.builtin.uri` (tests/bench/baseline_uri.yml) on a fresh copy of the fleet.',
         '',
-        '| run | devices | wall s | per device s | controller CPU s | peak memory MB | requests/device | writes '
-        '| failed logins | hosts changed | simulator CPU s | rc |',
-        '|---|---|---|---|---|---|---|---|---|---|---|---|',
+        '"control" is tests/bench/control.yml on the same inventory: ten `set_fact` tasks and no HTTP, nothing '
+        'of this collection; it shows what Ansible itself costs per task result at each fleet size.',
+        '',
+        '| run | devices | wall s | per device s | task results/device | ms per task result | controller CPU s '
+        '| peak memory MB | requests/device | writes | failed logins | hosts changed | simulator CPU s | rc |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ]
     for r in results:
-        lines.append('| %s | %d | %.1f | %.3f | %.1f | %.0f | %.1f | %d | %d | %d | %.1f | %d |' % (
-            r['label'], r['size'], r['wall'], r['wall'] / r['size'], r['cpu'], r['peak_mb'], r['requests'],
+        lines.append('| %s | %d | %.1f | %.3f | %.1f | %.1f | %.1f | %.0f | %.1f | %d | %d | %d | %.1f | %d |' % (
+            r['label'], r['size'], r['wall'], r['wall'] / r['size'], r['results_per_device'],
+            1000 * r['wall'] / (r['size'] * r['results_per_device']), r['cpu'], r['peak_mb'], r['requests'],
             r['writes'], r['failed_logins'], r['changed_hosts'], r['sim_cpu'], r['rc']))
     lines += ['', '## Against the targets', '']
     sizes = sorted(set(r['size'] for r in results))
@@ -268,6 +281,10 @@ def write_report(opts, results):
     if firsts:
         per = ['%d: %.3f s' % (r['size'], r['wall'] / r['size']) for r in firsts]
         lines.append('- Per-device time by fleet size: %s (target: flat within 20%% from 50 to 500).' % ', '.join(per))
+        controls = [by[('control', s)] for s in sizes if ('control', s) in by]
+        if controls:
+            lines.append('- The control playbook (Ansible alone, no HTTP) per task result: %s.' % ', '.join(
+                '%d: %.1f ms' % (r['size'], 1000 * r['wall'] / (r['size'] * r['results_per_device'])) for r in controls))
         big = by.get(('first', 500))
         if big:
             lines.append('- 500 devices in %.1f s (target: inside 600 s).' % big['wall'])

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Benchmark helper: the wall time of each task (from its start to the last host's result), written as
-JSON to $TASK_TIMING_FILE when the playbook ends. Not part of the collection."""
+"""Benchmark helper: the wall time of each task (from its start to the last host's result) and the number
+of task results (one per host and task: each is a worker process), written as JSON to $TASK_TIMING_FILE
+when the playbook ends. Not part of the collection."""
 
 import json
 import os
@@ -31,6 +32,7 @@ class CallbackModule(CallbackBase):
         self.current = None
         self.started = None
         self.totals = {}
+        self.results = 0
 
     def _close(self):
         if self.current is not None:
@@ -47,9 +49,14 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_handler_task_start(self, task):
         self.v2_playbook_on_task_start(task, False)
 
+    def _count(self, result, *args, **kwargs):
+        self.results += 1
+
+    v2_runner_on_ok = v2_runner_on_failed = v2_runner_on_skipped = v2_runner_on_unreachable = _count
+
     def v2_playbook_on_stats(self, stats):
         self._close()
         path = os.environ.get('TASK_TIMING_FILE')
         if path:
             with open(path, 'w') as handle:
-                json.dump(self.totals, handle, indent=1, sort_keys=True)
+                json.dump(dict(tasks=self.totals, results=self.results), handle, indent=1, sort_keys=True)
