@@ -92,17 +92,19 @@ def decommission_record(facts):
         'handover': steps['handover'],
         'channels_removed': channels.get('removed', []),
     }
-    record['changes'] = _changes(record, removed, recorder, steps['handover'])
+    record['changes'] = _changes(record)
     return record
 
 
-def _changes(record, removed, recorder, handover):
+def _changes(record):
     """The record's changes, one short sentence each, in the order the job makes them."""
     changes = []
     if record['backup']['changed']:
         changes.append('configuration backed up')
-    if removed:
-        changes.append('removed from %s (channel %s)' % (recorder, ', '.join(str(c.get('id')) for c in removed)))
+    recorder = record['recorder']
+    if recorder['removed_channels']:
+        changes.append('removed from %s (channel %s)' % (recorder['name'],
+                                                         ', '.join(str(i) for i in recorder['removed_channels'])))
     if record['channels_removed']:
         changes.append('cameras removed: %s' % ', '.join(str(c.get('ip_address')) for c in record['channels_removed']))
     account = record['cloud']['account'] or {}
@@ -123,8 +125,8 @@ def _changes(record, removed, recorder, handover):
         changes.append('password rotation of an earlier run confirmed')
     if record['factory_reset']['done']:
         changes.append('factory reset (%s)' % record['factory_reset']['mode'])
-    if handover.get('changed', False):
-        changes.append(handover.get('summary', 'handed over'))
+    if record['handover'].get('changed', False):
+        changes.append(record['handover'].get('summary', 'handed over'))
     return changes
 
 
