@@ -172,7 +172,8 @@ EXAMPLES = r'''
 RETURN = r'''
 users:
   description: The accounts after the run (what they would be, in check mode). New accounts have id C(null)
-    in check mode.
+    in check mode. After a rotation of the login account's password, the list the device returned to the
+    login with the new password (see RV(verified)), so it is a fresh read, not a prediction.
   returned: success
   type: list
   elements: dict
@@ -223,7 +224,7 @@ verified:
   type: dict
   contains:
     new_password_accepted:
-      description: A login with the new password succeeded.
+      description: A login with the new password succeeded; it read the account list returned in RV(users).
       type: bool
     old_password_rejected:
       description: A login with the old password was refused; C(null) when O(verify_old_rejected=false).
@@ -362,14 +363,16 @@ class UserRun(object):
 
         self.summarise(plan)
         new_ids = {}
+        read_back = None
         if plan.changed and not self.module.check_mode:
             new_ids = users_mod.apply_plan(self.client, self.account_type, plan, self.login_password)
             plan.update = [item for item in plan.update if item[2]]
             if plan.rotate:
-                self.rotate(plan.rotate)
+                read_back = self.rotate(plan.rotate)
             self.summarise(plan)
         result = self.result
-        after = users_mod.after_users(current, plan, new_ids)
+        # After a rotation the verification login has just read the list: report that, not the prediction.
+        after = read_back if read_back is not None else users_mod.after_users(current, plan, new_ids)
         result['users'] = after
         if self.module._diff:
             result['diff'] = dict(
@@ -389,6 +392,8 @@ class UserRun(object):
         result['changed'] = plan.changed
 
     def rotate(self, rotation):
+        """Write the login account's new password, then prove it: a login with it (which reads the account
+        list, returned) and, unless verify_old_rejected=false, a refused login with the old one."""
         user, entry = rotation
         old = self.login_password
         users_mod.rotate_login_password(self.client, user, entry['password'], old)
@@ -397,7 +402,7 @@ class UserRun(object):
         self.result['verified'] = verified
         self.client = client_from_module(self.module, password=entry['password'])
         try:
-            users_mod.read_users(self.client, 'device')
+            read_back = users_mod.read_users(self.client, 'device')
         except AuthenticationError as exc:
             self.fail('%s: the device accepted the new password for %r but then refused a login with it (%s); '
                       'the new password is the one to use, do not retry the old one.'
@@ -415,6 +420,7 @@ class UserRun(object):
                           % (self.client.label, user['name']))
             finally:
                 probe.close()
+        return read_back
 
 
 def module_args():
