@@ -67,9 +67,35 @@ def fleet_spec(size, port):
                 devices=devices)
 
 
+def device_kind(device):
+    """What a device of fleet_spec has to change, in words: the rows of the per-kind request table."""
+    if 'cameras' in device:
+        return 'NVR recording %d cameras' % len(device['cameras'])
+    extras = [label for key, label in (('users', 'two extra users'), ('onvif_users', 'an ONVIF user'),
+                                       ('ezviz', 'Hik-Connect on')) if key in device]
+    return 'camera, ' + (' and '.join(extras) if extras else 'nothing extra')
+
+
+MARKER = '<!-- Written by hand from here on: tests/bench/bench.py keeps this part when it rewrites the page. -->'
+COUNTERS = ('requests', 'challenges', 'reads', 'writes', 'failed_logins')
+
+
+def requests_by_kind(spec, counters):
+    """{kind: {devices, counter: (min, max)}} from the simulator's per-device counters."""
+    kinds = {}
+    for device in spec['devices']:
+        entry = kinds.setdefault(device_kind(device), dict(devices=0, values=dict((c, []) for c in COUNTERS)))
+        entry['devices'] += 1
+        for name in COUNTERS:
+            entry['values'][name].append(counters[device['name']][name])
+    return dict((kind, dict(devices=e['devices'], **dict((c, (min(v), max(v))) for c, v in e['values'].items())))
+                for kind, e in kinds.items())
+
+
 class Simulator(object):
     def __init__(self, spec, workdir):
         self.workdir = workdir
+        self.spec = spec
         fleet = os.path.join(workdir, 'fleet.json')
         with open(fleet, 'w') as handle:
             json.dump(spec, handle)
@@ -172,6 +198,7 @@ def measure(sim, size, args, env, log, label):
                   changed_hosts=sum(1 for h in hosts.values() if h['changed']),
                   failed_hosts=sum(1 for h in hosts.values() if h['failed']),
                   results_per_device=results / float(size), ms_per_result=1000 * wall / max(results, 1),
+                  by_kind=requests_by_kind(sim.spec, counters),
                   slowest=sorted(((v['seconds'], k) for k, v in timing.items()), reverse=True)[:8])
     values = (label, size, wall, cpu, result['peak_mb'], result['requests'], result['writes'], rc,
               result['changed_hosts'])
@@ -288,12 +315,33 @@ def write_report(opts, results):
         big = by.get(('first', 500))
         if big:
             lines.append('- 500 devices in %.1f s (target: inside 600 s).' % big['wall'])
+    smallest = min(sizes)
+    lines += ['', '## Requests per device, by what the device has to change', '',
+              'From the simulator\'s per-device counters at %d devices ("a-b": the range over the devices of that '
+              'kind; profiles differ). "challenges" are Digest 401 challenges (one per login session); "failed '
+              'logins" counts refused passwords.' % smallest, '',
+              '| device | devices | run | requests | challenges | reads | writes | failed logins |',
+              '|---|---|---|---|---|---|---|---|']
+    for kind in sorted(by[('first', smallest)]['by_kind']) if ('first', smallest) in by else []:
+        for label in ('first', 're-run', 'uri'):
+            row = by.get((label, smallest), {}).get('by_kind', {}).get(kind)
+            if row:
+                lines.append('| %s | %d | %s | %s |' % (kind, row['devices'], label, ' | '.join(
+                    ('%d' % row[c][0]) if row[c][0] == row[c][1] else ('%d-%d' % row[c]) for c in COUNTERS)))
     lines += ['', '## Where the time goes', '',
               'The slowest tasks of each run (wall seconds from the task start to its last result, summed over '
               'the task\'s runs), from tests/bench/callback_plugins/task_timing.py:', '']
     for r in results:
         lines.append('- %s, %d devices: %s' % (r['label'], r['size'], '; '.join(
             '%s %.1f s' % (name, seconds) for seconds, name in r['slowest'])))
+    # The hand-written part of the page (analysis, history) follows MARKER and is kept as it is.
+    tail = [MARKER]
+    if os.path.exists(opts.output):
+        with open(opts.output) as handle:
+            text = handle.read()
+        if MARKER in text:
+            tail = [MARKER + text.split(MARKER, 1)[1].rstrip('\n')]
+    lines += [''] + tail
     os.makedirs(os.path.dirname(opts.output), exist_ok=True)
     with open(opts.output, 'w') as handle:
         handle.write('\n'.join(lines) + '\n')
