@@ -20,10 +20,17 @@ every task's action plugin class in the strategy process (to read BYPASS_HOST_LO
 task's workers, so the module and what it imports (requests, urllib3, xmltodict) are loaded once per run
 and every worker inherits them; imported in each worker instead, they cost more CPU than the rest of the
 task (docs/benchmarks.md).
+
+In a worker, the action first moves every object the worker inherited from the strategy process into the
+garbage collector's permanent generation (``gc.freeze()``), so that the collections our module's work
+triggers do not walk, and copy on write, the strategy process's whole heap, which grows with the number of
+hosts (500 devices: 469 s without it, 434 s with it, docs/benchmarks.md). The worker ends with the task.
 """
 
+import gc
 import importlib
 import json
+import multiprocessing
 import os
 import traceback
 
@@ -45,6 +52,15 @@ def preload(action_name):
     except ImportError:
         # Not fatal here: run_module imports it again when a task runs, and reports the error there.
         pass
+
+
+def freeze_inherited_heap():
+    """In a worker process (a multiprocessing child), exempt every object it inherited from garbage
+    collection; elsewhere (the strategy process, a test) do nothing. Returns whether it froze."""
+    if multiprocessing.parent_process() is None:
+        return False
+    gc.freeze()
+    return True
 
 
 class ModuleExit(BaseException):
@@ -116,6 +132,7 @@ class InProcessModuleAction(NormalAction):
     the ordinary module execution (ansible.builtin.normal) otherwise."""
 
     def run(self, tmp=None, task_vars=None):
+        freeze_inherited_heap()
         task_vars = task_vars or {}
         if not self._in_process(task_vars):
             return super(InProcessModuleAction, self).run(tmp, task_vars)

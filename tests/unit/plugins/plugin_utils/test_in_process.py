@@ -55,3 +55,29 @@ def test_importing_an_action_plugin_loads_its_module():
     importlib.import_module('ansible_collections.camops.hikvision.plugins.action.hik_user')
     assert 'ansible_collections.camops.hikvision.plugins.modules.hik_user' in sys.modules
     assert 'requests' in sys.modules
+
+
+def _freeze_in_child(pipe):
+    from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import freeze_inherited_heap
+    import gc
+    pipe.send((freeze_inherited_heap(), gc.get_freeze_count()))
+    pipe.close()
+
+
+def test_a_worker_freezes_its_inherited_heap_and_the_parent_does_not():
+    # Ansible's workers are forks of the strategy process: there the inherited objects are frozen, so the
+    # worker's collections do not walk them; the strategy process itself (or a test) is left alone.
+    import gc
+    import multiprocessing
+    from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import freeze_inherited_heap
+    before = gc.get_freeze_count()
+    assert freeze_inherited_heap() is False
+    assert gc.get_freeze_count() == before
+    context = multiprocessing.get_context('fork')
+    parent_end, child_end = context.Pipe()
+    child = context.Process(target=_freeze_in_child, args=(child_end,))
+    child.start()
+    froze, frozen = parent_end.recv()
+    child.join()
+    assert froze is True
+    assert frozen > 1000
