@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The decommission playbook on a simulated fleet, judged by the simulator's state: check mode writes
-# nothing; a run leaves site_a decommissioned (and site_b untouched); a second run changes nothing and
-# only reads; no stored secret appears in any output; a run killed mid-fleet and started again finishes
-# with every password known; a transfer of site_b hands it over and is idempotent too.
+# nothing; a run leaves site_a decommissioned (and site_b untouched), with a credential store given as the
+# user's own task files; a second run changes nothing and only reads; no stored secret appears in any
+# output; a run killed mid-fleet and started again finishes with every password known; a transfer of
+# site_b hands it over and is idempotent too.
 set -eux
 source ../setup_hiksim/hiksim.sh
 hiksim_start "$(pwd)/fleet.yml"
@@ -60,9 +61,17 @@ grep -q 'password changed: admin' "$logs/check.log"
 grep -q 'deleted from the hik_partner_pro account' "$logs/check.log"
 [ ! -e "$store" ] || [ -z "$(ls -A "$store")" ]
 
-# 2. The decommission of site_a, at -vvv (searched for secrets below).
+# 2. The decommission of site_a, at -vvv (searched for secrets below), with the credential store given as
+# the user's own task files (extra vars, absolute paths; they wrap the file store and mark each use).
 control POST /counters/reset
-decommission -e decommission_targets=site_a -vvv > "$logs/run1.log" 2>&1 || { tail -80 "$logs/run1.log"; exit 1; }
+journal="$HIKSIM_DIR/custom-store"
+mkdir -p "$journal"
+decommission -e decommission_targets=site_a -vvv -e "decommission_store_read_tasks=$here/custom_store_read.yml" \
+    -e "decommission_store_write_tasks=$here/custom_store_write.yml" -e "custom_store_journal=$journal" \
+    > "$logs/run1.log" 2>&1 || { tail -80 "$logs/run1.log"; exit 1; }
+for mark in {nvr-a,dvr-a,cam-a1,cam-a2}.{read,write}; do
+    [ -e "$journal/$mark" ] || { echo "the custom credential store was not used: no $mark" >&2; exit 1; }
+done
 # Each device's account list is read three times, no more: the preflight, hik_user before it writes, and the
 # rotation's login with the new password (which is the verification read of the accounts too).
 control GET /counters | python -c "
