@@ -5,9 +5,11 @@
 
 """Filters of the decommission role.
 
-decommission_record builds one device's report record from what the role registered. It was a Jinja
-template (record.j2); compiling that template again in every task's worker process cost about a fifth of
-the benchmark's controller CPU (docs/benchmarks.md), so it is plain Python now, with unit tests.
+decommission_record builds one device's report record from what the role registered;
+decommission_host_record gathers that from a host's variables (the report builds every device's record in
+one task from hostvars, instead of one task per device). The record was a Jinja template (record.j2);
+compiling that template again in every task's worker process cost about a fifth of the benchmark's
+controller CPU (docs/benchmarks.md), so it is plain Python now, with unit tests.
 """
 
 LEFT_ALONE_ERROR = 'factory reset by an earlier run (credential store status factory_reset)'
@@ -130,6 +132,41 @@ def _changes(record):
     return changes
 
 
+def decommission_host_record(host, hostvars, run, check_mode, failure=None, handover=None):
+    """One device's report record from ``host``, its variables (``hostvars[name]``): what the decommission
+    role registered (decommission_pre, decommission_r_*), its facts (decommission_cred, decommission_failure,
+    decommission_record) and inventory variables, the recorder's from ``hostvars``.
+
+    A record the role kept as a fact (decommission_record: the transfer role's, after the hand-over) is
+    returned as it is. ``failure`` and ``handover``, when given, are used instead of the host's facts (the
+    transfer role passes them as task variables).
+    """
+    def get(key, default=None):
+        return host[key] if key in host else default
+
+    if failure is None and handover is None and 'decommission_record' in host:
+        return host['decommission_record']
+    name = get('inventory_hostname')
+    recorder_name = get('hik_recorder')
+    recorder = hostvars[recorder_name] if recorder_name is not None and recorder_name in hostvars else {}
+    return decommission_record({
+        'name': name, 'site': get('hik_site', 'default'), 'address': get('ansible_host', name),
+        'run': run, 'check_mode': check_mode,
+        'cred_status': _dict(get('decommission_cred')).get('status') or '',
+        'failure': get('decommission_failure', {}) if failure is None else failure,
+        'pre': get('decommission_pre', {}),
+        'steps': {'backup': get('decommission_r_backup'), 'cloud': get('decommission_r_cloud'),
+                  'onvif_users': get('decommission_r_onvif'), 'users': get('decommission_r_users'),
+                  'factory_reset': get('decommission_r_reset'),
+                  'handover': get('decommission_r_handover') if handover is None else handover},
+        'recorder': recorder_name,
+        'recorder_in_run': 'decommission_departing' in recorder,
+        'recorder_channels': recorder['decommission_r_channels'] if 'decommission_r_channels' in recorder else {},
+        'recorder_error': recorder['decommission_recorder_error'] if 'decommission_recorder_error' in recorder else None,
+        'channels': get('decommission_r_channels', {}),
+    })
+
+
 class FilterModule(object):
     def filters(self):
-        return {'decommission_record': decommission_record}
+        return {'decommission_record': decommission_record, 'decommission_host_record': decommission_host_record}

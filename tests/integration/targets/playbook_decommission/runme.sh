@@ -107,6 +107,29 @@ recap_all_unchanged "$logs/run2.log"
 [ "$(cloud_writes)" -eq 0 ]
 [ "$(total failed_logins)" -eq 0 ]
 
+# 3b. A device that fails (an answer that is not XML) is caught and recorded, the others go on, the run
+# fails at the end, and the retry file names only that device.
+control POST /devices/cam-a2/faults '{"malformed_xml": 1}'
+if decommission -e decommission_targets=site_a > "$logs/fail.log" 2>&1; then
+    echo "a run with a failed device succeeded" >&2; exit 1
+fi
+control DELETE /devices/cam-a2/faults
+grep -E '^cam-a2 +: .*rescued=1' "$logs/fail.log"
+python - "$reports" <<'PY'
+import json, os, sys, yaml
+reports = sys.argv[1]
+records = dict((name[:-5], json.load(open(os.path.join(reports, 'devices', name))))
+               for name in os.listdir(os.path.join(reports, 'devices')) if name.endswith('.json'))
+failed = records['cam-a2']
+assert failed['status'] == 'failed' and failed['failed_step'].startswith('Preflight'), failed
+assert failed['error'] and failed['verified'] is False, failed
+others = dict((n, r['status']) for n, r in records.items() if r['site'] == 'site_a' and n != 'cam-a2')
+assert others == {'nvr-a': 'ok', 'dvr-a': 'ok', 'cam-a1': 'ok'}, others
+retry = yaml.safe_load(open(os.path.join(reports, 'retry-decommission.yml')))
+assert retry['decommission_targets'] == 'cam-a2', retry
+print('cam-a2 failed and recorded:', failed['failed_step'], '-', failed['error'])
+PY
+
 # 4. A run killed mid-fleet (site_b, vault-encrypted store, slowed devices), then started again.
 vault="$HIKSIM_DIR/vault-pass"
 echo 'integration-vault-secret' > "$vault"

@@ -1,6 +1,7 @@
 """decommission_record: the report record of one device, from what the decommission role registered."""
 
-from ansible_collections.camops.hikvision.plugins.filter.decommission import FilterModule, decommission_record
+from ansible_collections.camops.hikvision.plugins.filter.decommission import (
+    FilterModule, decommission_host_record, decommission_record)
 
 PRE = {'device': {'model': 'DS-2CD2146G2-ISU', 'serial_number': 'DS-1', 'device_type': 'IPCamera',
                   'firmware_version': 'V5.7.3', 'mac_address': 'aa:bb', 'extra': 'not copied'},
@@ -16,8 +17,65 @@ def facts(**kwargs):
     return base
 
 
-def test_the_filter_is_registered():
-    assert FilterModule().filters() == {'decommission_record': decommission_record}
+def test_the_filters_are_registered():
+    assert FilterModule().filters() == {'decommission_record': decommission_record,
+                                        'decommission_host_record': decommission_host_record}
+
+
+def host(**kwargs):
+    """A host's variables, as hostvars[name] gives them (a mapping; missing keys are undefined)."""
+    base = dict(inventory_hostname='cam-1', hik_site='site_a', ansible_host='127.0.0.5', hik_recorder='nvr-1',
+                decommission_cred={'status': 'verified', 'password': 'not-in-the-record'},
+                decommission_pre=PRE, decommission_r_backup={'changed': True, 'dest': '/b/cam-1.bin', 'sha256': 'abc'},
+                decommission_r_users={'changed': True, 'deleted': ['installer'], 'password_changed': ['admin']},
+                decommission_r_cloud={'skipped': True}, decommission_r_onvif={'skipped': True})
+    base.update(kwargs)
+    return base
+
+
+RECORDER = dict(inventory_hostname='nvr-1', decommission_departing=['cam-1'],
+                decommission_r_channels={'changed': True, 'removed': [{'id': 3, 'ip_address': '127.0.0.5'},
+                                                                      {'id': 4, 'ip_address': '127.0.0.6'}]})
+
+
+def test_a_host_record_is_the_record_of_what_the_host_registered():
+    hostvars = {'cam-1': host(), 'nvr-1': RECORDER}
+    record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False)
+    expected = decommission_record(facts(
+        run='decommission', cred_status='verified', recorder='nvr-1', recorder_in_run=True,
+        recorder_channels=RECORDER['decommission_r_channels'],
+        steps={'backup': {'changed': True, 'dest': '/b/cam-1.bin', 'sha256': 'abc'},
+               'users': {'changed': True, 'deleted': ['installer'], 'password_changed': ['admin']},
+               'cloud': {'skipped': True}, 'onvif_users': {'skipped': True}}))
+    assert record == expected
+    assert record['recorder'] == {'name': 'nvr-1', 'in_run': True, 'removed_channels': [3]}
+    assert record['changes'] == ['configuration backed up', 'removed from nvr-1 (channel 3)',
+                                 'users deleted: installer', 'password changed: admin']
+    assert 'not-in-the-record' not in repr(record)
+
+
+def test_a_host_without_inventory_extras_gets_the_defaults():
+    hostvars = {'cam-1': dict(inventory_hostname='cam-1', decommission_pre=PRE)}
+    record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', True)
+    assert (record['site'], record['address'], record['status'], record['check_mode']) == ('default', 'cam-1', 'ok', True)
+    assert record['recorder'] == {'name': None, 'in_run': False, 'removed_channels': []}
+
+
+def test_a_failure_kept_as_a_fact_fails_the_record_and_a_recorder_not_in_the_run_is_said():
+    failure = {'step': 'Back up the configuration', 'error': 'refused'}
+    hostvars = {'cam-1': host(decommission_failure=failure, hik_recorder='nvr-9')}
+    record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False)
+    assert (record['status'], record['failed_step'], record['error']) == ('failed', 'Back up the configuration', 'refused')
+    assert record['recorder'] == {'name': 'nvr-9', 'in_run': False, 'removed_channels': []}
+
+
+def test_a_kept_record_is_returned_unless_failure_or_handover_is_given():
+    kept = {'name': 'cam-1', 'status': 'ok', 'handover': {'changed': True}}
+    hostvars = {'cam-1': host(decommission_record=kept, decommission_failure={'step': 'x', 'error': 'stale'})}
+    assert decommission_host_record(hostvars['cam-1'], hostvars, 'transfer', False) is kept
+    record = decommission_host_record(hostvars['cam-1'], hostvars, 'transfer', False, failure={},
+                                      handover={'changed': True, 'summary': 'handed over'})
+    assert record['status'] == 'ok' and record['run'] == 'transfer' and record['changes'][-1] == 'handed over'
 
 
 def test_a_finished_device_lists_every_change_in_job_order():
