@@ -39,6 +39,13 @@ PY
 total() {  # total COUNTER: the sum over all devices
     control GET /counters | python -c "import json,sys; print(sum(d['$1'] for d in json.load(sys.stdin).values()))"
 }
+records() {  # every file of the reports' devices/ folder (each must be JSON), as one JSON object by device name
+    python - "$reports/devices" <<'PY'
+import json, os, sys
+print(json.dumps(dict((os.path.splitext(name)[0], json.load(open(os.path.join(sys.argv[1], name))))
+                      for name in os.listdir(sys.argv[1]))))
+PY
+}
 recap_all_unchanged() {
     grep -E '^[a-z0-9-]+ +: ok=' "$1"
     if grep -E '^[a-z0-9-]+ +: ok=' "$1" | grep -v 'changed=0 ' | grep -q .; then
@@ -109,12 +116,11 @@ recap_all_unchanged "$logs/run2.log"
 [ "$(total writes)" -eq 0 ]
 [ "$(cloud_writes)" -eq 0 ]
 [ "$(total failed_logins)" -eq 0 ]
-python - "$reports/devices" <<'PY'
-import json, os, sys
-records = dict((name, json.load(open(os.path.join(sys.argv[1], name)))) for name in os.listdir(sys.argv[1]))
-assert sorted(records) == ['cam-a1.json', 'cam-a2.json', 'dvr-a.json', 'nvr-a.json'], sorted(records)
-assert all(r['status'] == 'ok' and not r['changed'] and r['verified'] for r in records.values()), records
-PY
+records | python -c "
+import json, sys
+records = json.load(sys.stdin)
+assert sorted(records) == ['cam-a1', 'cam-a2', 'dvr-a', 'nvr-a'], sorted(records)
+assert all(r['status'] == 'ok' and not r['changed'] and r['verified'] for r in records.values()), records"
 
 # 3b. A device that fails (an answer that is not XML) is caught and recorded, the others go on, the run
 # fails at the end, and the retry file names only that device.
@@ -124,20 +130,17 @@ if decommission -e decommission_targets=site_a > "$logs/fail.log" 2>&1; then
 fi
 control DELETE /devices/cam-a2/faults
 grep -E '^cam-a2 +: .*rescued=1' "$logs/fail.log"
-python - "$reports" <<'PY'
-import json, os, sys, yaml
-reports = sys.argv[1]
-records = dict((name[:-5], json.load(open(os.path.join(reports, 'devices', name))))
-               for name in os.listdir(os.path.join(reports, 'devices')) if name.endswith('.json'))
+records | python -c "
+import json, sys, yaml
+records = json.load(sys.stdin)
 failed = records['cam-a2']
 assert failed['status'] == 'failed' and failed['failed_step'].startswith('Preflight'), failed
 assert failed['error'] and failed['verified'] is False, failed
 others = dict((n, r['status']) for n, r in records.items() if r['site'] == 'site_a' and n != 'cam-a2')
 assert others == {'nvr-a': 'ok', 'dvr-a': 'ok', 'cam-a1': 'ok'}, others
-retry = yaml.safe_load(open(os.path.join(reports, 'retry-decommission.yml')))
+retry = yaml.safe_load(open(sys.argv[1]))
 assert retry['decommission_targets'] == 'cam-a2', retry
-print('cam-a2 failed and recorded:', failed['failed_step'], '-', failed['error'])
-PY
+print('cam-a2 failed and recorded:', failed['failed_step'], '-', failed['error'])" "$reports/retry-decommission.yml"
 
 # 4. A run killed mid-fleet (site_b, vault-encrypted store, slowed devices), then started again.
 vault="$HIKSIM_DIR/vault-pass"
