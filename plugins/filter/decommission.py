@@ -160,7 +160,7 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
                   'factory_reset': get('decommission_r_reset'),
                   'handover': get('decommission_r_handover') if handover is None else handover},
         'recorder': recorder_name,
-        'recorder_in_run': 'decommission_departing' in recorder,
+        'recorder_in_run': 'decommission_departing_by_recorder' in recorder,
         'recorder_channels': recorder['decommission_r_channels'] if 'decommission_r_channels' in recorder else {},
         'recorder_error': recorder['decommission_recorder_error'] if 'decommission_recorder_error' in recorder else None,
         'channels': get('decommission_r_channels', {}),

@@ -33,7 +33,7 @@ def host(**kwargs):
     return base
 
 
-RECORDER = dict(inventory_hostname='nvr-1', decommission_departing=['cam-1'],
+RECORDER = dict(inventory_hostname='nvr-1', decommission_departing_by_recorder={'nvr-1': ['cam-1']},
                 decommission_r_channels={'changed': True, 'removed': [{'id': 3, 'ip_address': '127.0.0.5'},
                                                                       {'id': 4, 'ip_address': '127.0.0.6'}]})
 
