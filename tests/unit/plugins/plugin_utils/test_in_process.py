@@ -81,3 +81,43 @@ def test_a_worker_freezes_its_inherited_heap_and_the_parent_does_not():
     child.join()
     assert froze is True
     assert frozen > 1000
+
+
+FORK_SCRIPT = '''
+import gc, multiprocessing
+from ansible_collections.camops.hikvision.plugins.plugin_utils import in_process
+
+
+def child(pipe):
+    # What a task's worker finds before it runs anything: its inherited heap frozen by the hook.
+    pipe.send((gc.get_freeze_count(), in_process.freeze_at_fork()))
+    pipe.close()
+
+
+if __name__ == '__main__':
+    assert in_process.freeze_at_fork() is True
+    assert gc.get_freeze_count() == 0, 'the strategy process itself must not be frozen'
+    context = multiprocessing.get_context('fork')
+    parent_end, child_end = context.Pipe()
+    worker = context.Process(target=child, args=(child_end,))
+    worker.start()
+    print('%d %s' % parent_end.recv())
+    worker.join()
+'''
+
+
+def test_every_worker_forked_after_the_hook_starts_with_its_inherited_heap_frozen(tmp_path):
+    # preload() registers the hook in the strategy process, so a worker's templating, which runs before any
+    # action plugin, does not walk the strategy process's heap either. A fresh interpreter: the hook is
+    # process-wide and stays registered.
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / 'fork_hook.py'
+    script.write_text(FORK_SCRIPT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p)))
+    assert done.returncode == 0, done.stderr
+    frozen, registered_in_child = done.stdout.split()
+    assert int(frozen) > 1000
+    assert registered_in_child == 'False'
