@@ -63,9 +63,9 @@ _FORK_HOOK = []
 
 
 def freeze_at_fork():
-    """In the strategy process (the main process), register once a hook that runs freeze_inherited_heap in
-    every child forked from it, i.e. at the start of every task's worker, before the worker templates the
-    task. Elsewhere do nothing. Returns whether the hook is registered in this process."""
+    """In the strategy process (the main process), register once a hook that freezes the inherited heap
+    (``gc.freeze()``) in every child forked from it, i.e. at the start of every task's worker, before the
+    worker templates the task. Elsewhere do nothing. Returns whether the hook is registered in this process."""
     if multiprocessing.parent_process() is not None or not hasattr(os, 'register_at_fork'):
         return False
     if not _FORK_HOOK:
