@@ -2,6 +2,7 @@
 
     bash tests/bench/run.sh                      # 50, 200, 500 devices; writes docs/benchmarks.md
     bash tests/bench/run.sh --sizes 50 --baseline-sizes 50 --output /tmp/bench.md
+    bash tests/bench/run.sh --sizes 50,500 --baseline-sizes '' --pairs 2   # flatness, bracketed three times
 
 For each fleet size: a fresh simulated fleet, the decommission playbook (wall time, controller CPU time,
 peak memory of the whole ansible-playbook process tree, HTTP requests per device from the simulator's
@@ -16,6 +17,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -181,6 +183,7 @@ def recap(log):
 
 
 AGAIN = ', again'
+PAIRED = ', pair '
 
 
 def measure(sim, size, args, env, log, label):
@@ -224,6 +227,10 @@ def main():
     parser.add_argument('--no-bracket', dest='bracket', action='store_false',
                         help='do not measure the smallest fleet again after the larger ones (the per-device '
                              'comparison then rests on one run of the smallest fleet)')
+    parser.add_argument('--pairs', type=int, default=0,
+                        help='after the other runs, run the largest and then the smallest fleet again this many '
+                             'times (first runs only), so that every first run of the largest fleet lies between '
+                             'two of the smallest: one per-device comparison per bracket, not per machine mood')
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(',') if s]
     baseline_sizes = [int(s) for s in opts.baseline_sizes.split(',') if s]
@@ -238,16 +245,19 @@ def main():
     runs = [(size, '') for size in sizes]
     if opts.bracket and len(sizes) > 1:
         runs.append((min(sizes), AGAIN))
+        for pair in range(1, opts.pairs + 1):
+            runs += [(max(sizes), PAIRED + str(pair)), (min(sizes), PAIRED + str(pair))]
     try:
         for size, suffix in runs:
-            d = os.path.join(work, 'n%d%s' % (size, '-again' if suffix else ''))
+            d = os.path.join(work, 'n%d%s' % (size, suffix.replace(', ', '-').replace(' ', '')))
             os.makedirs(d)
             sim = Simulator(fleet_spec(size, opts.port), d)
             try:
                 pb = ['ansible-playbook', '-i', sim.inventory, 'camops.hikvision.decommission',
                       '-e', 'decommission_store_dir=%s/store' % d, '-e', 'decommission_report_dir=%s/reports' % d]
                 results.append(measure(sim, size, pb, env, os.path.join(d, 'run1.log'), 'first' + suffix))
-                results.append(measure(sim, size, pb, env, os.path.join(d, 'run2.log'), 're-run' + suffix))
+                if not suffix.startswith(PAIRED):
+                    results.append(measure(sim, size, pb, env, os.path.join(d, 'run2.log'), 're-run' + suffix))
                 if opts.control and not suffix:
                     # Nothing of this collection: what Ansible itself costs per task result at this size.
                     results.append(measure(sim, size, ['ansible-playbook', '-i', sim.inventory,
@@ -271,6 +281,22 @@ def main():
         else:
             shutil.rmtree(work, ignore_errors=True)
     write_report(opts, results)
+
+
+def bracketed_growth(results, small, large):
+    """Per-device cost of each first run of the large fleet against the mean of the small fleet's first runs
+    just before and just after it, in percent (the machine's drift cancels out as far as it is linear)."""
+    firsts = [r for r in results if r['label'].startswith('first') and r['size'] in (small, large)]
+    growth = []
+    for index, run in enumerate(firsts):
+        if run['size'] != large or small == large:
+            continue
+        before = [r for r in firsts[:index] if r['size'] == small]
+        after = [r for r in firsts[index + 1:] if r['size'] == small]
+        if before and after:
+            mean = (before[-1]['wall'] / small + after[0]['wall'] / small) / 2.0
+            growth.append(100 * (run['wall'] / large / mean - 1))
+    return growth
 
 
 def write_report(opts, results):
@@ -332,6 +358,12 @@ def write_report(opts, results):
                          'against their mean, %.3f s, %d devices cost %+.0f%% per device.' % (
                              repeat['wall'] / repeat['size'], small['wall'] / small['size'], mean, large['size'],
                              100 * (large['wall'] / large['size'] / mean - 1)))
+        growth = bracketed_growth(results, firsts[0]['size'], firsts[-1]['size'])
+        if len(growth) > 1:
+            lines.append('- Every first run of the %d-device fleet against the mean of the smallest fleet\'s first '
+                         'runs just before and just after it, in the order they ran: %s per device (median %+.0f%%).'
+                         % (firsts[-1]['size'], ', '.join('%+.0f%%' % g for g in growth),
+                            statistics.median(growth)))
         controls = [by[('control', s)] for s in sizes if ('control', s) in by]
         if controls:
             lines.append('- The control playbook (Ansible alone, no HTTP) per task result: %s.' % ', '.join(
