@@ -320,7 +320,9 @@ def write_report(opts, results):
         'of this collection; it shows what Ansible itself costs per task result at each fleet size. "first, again" '
         'and "re-run, again" are the smallest fleet once more, on a fresh copy, after the larger ones: this '
         'machine\'s speed drifts by 10-20% within the hour, so the per-device comparison uses the mean of the '
-        'smallest fleet\'s two first runs.',
+        'smallest fleet\'s two first runs. "first, pair N" (`--pairs`) are first runs of the largest and then the '
+        'smallest fleet once more, each on a fresh copy, so that every first run of the largest fleet lies between two '
+        'of the smallest.',
         '',
         '| run | devices | wall s | per device s | task results/device | ms per task result | controller CPU s '
         '| peak memory MB | requests/device | writes | failed logins | hosts changed | simulator CPU s | rc |',
