@@ -233,6 +233,9 @@ def main():
                              'two of the smallest: one per-device comparison per bracket, not per machine mood')
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(',') if s]
+    if opts.pairs and (not opts.bracket or len(set(sizes)) < 2):
+        parser.error('--pairs brackets the largest fleet between runs of the smallest: it needs two sizes or more '
+                     'and cannot go with --no-bracket')
     baseline_sizes = [int(s) for s in opts.baseline_sizes.split(',') if s]
     work = tempfile.mkdtemp(prefix='camops-bench-')
     env = dict(os.environ, ANSIBLE_FORKS=str(opts.forks), ANSIBLE_STRATEGY=opts.strategy, ANSIBLE_FORCE_COLOR='0',
