@@ -355,15 +355,15 @@ def write_report(opts, results):
     if firsts:
         per = ['%d: %.3f s' % (r['size'], r['wall'] / r['size']) for r in firsts]
         lines.append('- Per-device time by fleet size: %s (target: flat within 20%% from 50 to 500).' % ', '.join(per))
-        repeat = by.get(('first' + AGAIN, firsts[0]['size']))
-        if repeat:
-            small, large = firsts[0], firsts[-1]
-            mean = (small['wall'] + repeat['wall']) / 2.0 / small['size']
+        small, large = firsts[0], firsts[-1]
+        # The first bracket is the smallest fleet's first run, the largest's, and the smallest's again.
+        growth = bracketed_growth(results, small['size'], large['size'])
+        repeat = by.get(('first' + AGAIN, small['size']))
+        if repeat and growth:
             lines.append('- The smallest fleet again after the larger ones: %.3f s per device (before them %.3f s); '
                          'against their mean, %.3f s, %d devices cost %+.0f%% per device.' % (
-                             repeat['wall'] / repeat['size'], small['wall'] / small['size'], mean, large['size'],
-                             100 * (large['wall'] / large['size'] / mean - 1)))
-        growth = bracketed_growth(results, firsts[0]['size'], firsts[-1]['size'])
+                             repeat['wall'] / repeat['size'], small['wall'] / small['size'],
+                             (small['wall'] + repeat['wall']) / 2.0 / small['size'], large['size'], growth[0]))
         if len(growth) > 1:
             lines.append('- Every first run of the %d-device fleet against the mean of the smallest fleet\'s first '
                          'runs just before and just after it, in the order they ran: %s per device (median %+.0f%%).'
