@@ -23,6 +23,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['HIKVISION_VALIDATE_CERTS'])),
     ca_path=dict(type='path'),
     timeout=dict(type='int', default=10),
+    nonce_max_uses=dict(type='int'),
 )
 
 
@@ -52,6 +53,8 @@ def client_from_module(module, password=None, **overrides):
         module.fail_json(msg='timeout must be a positive number of seconds, got %s.' % params['timeout'])
     if params['port'] is not None and not 0 < params['port'] < 65536:
         module.fail_json(msg='port must be between 1 and 65535, got %s.' % params['port'])
+    if params['nonce_max_uses'] is not None and params['nonce_max_uses'] < 1:
+        module.fail_json(msg='nonce_max_uses must be at least 1, got %s.' % params['nonce_max_uses'])
     kwargs = dict(
         host=params['host'],
         port=params['port'],
@@ -61,9 +64,21 @@ def client_from_module(module, password=None, **overrides):
         validate_certs=params['validate_certs'],
         ca_path=params['ca_path'],
         timeout=params['timeout'],
+        nonce_max_uses=nonce_max_uses(module),
     )
     kwargs.update(overrides)
-    return ISAPIClient(**kwargs)
+    client = ISAPIClient(**kwargs)
+    module.__dict__.setdefault('_hik_clients', []).append(client)
+    return client
+
+
+def nonce_max_uses(module):
+    """The Digest nonce limit for the module's next client: the configured one, or the lowest that a
+    client of this run learned from the device (ISAPIAuth), so that one device refusal is enough."""
+    limits = [client.nonce_max_uses for client in module.__dict__.get('_hik_clients', ())]
+    limits.append(module.params['nonce_max_uses'])
+    limits = [limit for limit in limits if limit]
+    return min(limits) if limits else None
 
 
 def probe_client_factory(module):

@@ -409,14 +409,21 @@ class ISAPIAuth(HTTPDigestAuth):
     * The first request goes without credentials; the device's challenge picks the scheme:
       Digest whenever offered, Basic only when it is the only scheme offered.
     * A challenge that already says the address is locked is not answered with credentials.
-    * With a cached Digest nonce, requests carry credentials pre-emptively. A 401 to such a request
-      is retried once only when the device says the nonce was stale (``stale=true``): that is a
-      nonce renewal, not a second password attempt. Any other 401 is final.
+    * With a cached Digest nonce, requests carry credentials pre-emptively, at most ``nonce_max_uses``
+      times per nonce when that is set; the next request goes without credentials to fetch a new
+      challenge (an unauthenticated request, which no device counts as a failed login).
+    * A 401 to a pre-emptive request is retried once, with a new nonce, only when it is a nonce renewal,
+      not a second password attempt: a challenge with ``stale=true``, or a 401 with no challenge at all,
+      which is how some firmware (DS-K1T342MWX V4.48.40) refuses the third use of a nonce whose first
+      uses it accepted moments before. After a refusal of that kind the client uses each nonce only as
+      many times as the device accepted (``nonce_max_uses``). Any other 401 is final.
     """
 
-    def __init__(self, username, password):
+    def __init__(self, username, password, nonce_max_uses=None):
         super(ISAPIAuth, self).__init__(username, password)
         self.scheme = None
+        self.nonce_max_uses = nonce_max_uses
+        self.nonce_refusals = 0
 
     def __call__(self, r):
         self.init_per_thread_state()
@@ -424,7 +431,7 @@ class ISAPIAuth(HTTPDigestAuth):
         if self.scheme == 'basic':
             r.headers['Authorization'] = _basic_auth_str(self.username, self.password)
             return r
-        if self.scheme == 'digest' and self._thread_local.last_nonce:
+        if self.scheme == 'digest' and self._thread_local.last_nonce and not self._nonce_spent():
             r.headers['Authorization'] = self.build_digest_header(r.method, r.url)
             preemptive = True
         try:
@@ -434,7 +441,11 @@ class ISAPIAuth(HTTPDigestAuth):
         r.register_hook('response', functools.partial(self._on_response, preemptive=preemptive))
         return r
 
+    def _nonce_spent(self):
+        return self.nonce_max_uses is not None and self._thread_local.nonce_count >= self.nonce_max_uses
+
     def _resend(self, r, header, **kwargs):
+        """Send r's request again with the Authorization ``header`` (none: without credentials)."""
         if self._thread_local.pos is not None:
             r.request.body.seek(self._thread_local.pos)
         r.content  # pylint: disable=pointless-statement
@@ -442,11 +453,20 @@ class ISAPIAuth(HTTPDigestAuth):
         prep = r.request.copy()
         extract_cookies_to_jar(prep._cookies, r.request, r.raw)
         prep.prepare_cookies(prep._cookies)
-        prep.headers['Authorization'] = header
+        if header is None:
+            prep.headers.pop('Authorization', None)
+        else:
+            prep.headers['Authorization'] = header
         new = r.connection.send(prep, **kwargs)
-        new.history.append(r)
+        new.history = list(r.history) + [r]
         new.request = prep
         return new
+
+    @staticmethod
+    def _nonce_expired_body(r):
+        """A stale nonce refused without a challenge: ResponseStatus invalidOperation (isapi.md 1.1)."""
+        body = r.content or b''
+        return b'ResponseStatus' in body[:512] and b'invalidOperation' in body
 
     def _on_response(self, r, preemptive=False, **kwargs):
         if r.status_code != 401:
@@ -461,6 +481,17 @@ class ISAPIAuth(HTTPDigestAuth):
                     re.sub(r'^\s*digest\s*', '', challenge, flags=re.IGNORECASE))
                 self._thread_local.nonce_count = 0
                 return self._resend(r, self.build_digest_header(r.request.method, r.request.url), **kwargs)
+            if not challenge.strip():
+                # The nonce was accepted moments ago with this password: a refusal with no challenge is the
+                # device's limit on a nonce's uses (or its age), not a verdict on the password.
+                self.nonce_refusals += 1
+                if not self._nonce_expired_body(r):
+                    used = self._thread_local.nonce_count - 1
+                    self.nonce_max_uses = max(1, min(used, self.nonce_max_uses or used))
+                fresh = self._resend(r, None, **kwargs)
+                if fresh.status_code != 401 or 'digest' not in offered_schemes(fresh.headers.get('www-authenticate')):
+                    return fresh
+                return self._on_response(fresh, preemptive=False, **kwargs)
             return r
         if 'digest' in schemes:
             self.scheme = 'digest'
@@ -484,7 +515,7 @@ class ISAPIClient(object):
     def __init__(self, host, username='admin', password=None, port=None, protocol='http',
                  validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT,
                  busy_retries=DEFAULT_BUSY_RETRIES, busy_backoff=DEFAULT_BUSY_BACKOFF,
-                 read_retries=1, sleep=time.sleep):
+                 read_retries=1, sleep=time.sleep, nonce_max_uses=None):
         if not HAS_REQUESTS:
             raise ISAPIError('the Python library requests is required')
         if protocol not in ('http', 'https'):
@@ -510,7 +541,9 @@ class ISAPIClient(object):
         else:
             self.session.verify = bool(validate_certs)
         self.session.headers['Accept'] = 'application/xml, application/json;q=0.9, */*;q=0.5'
-        self.auth = ISAPIAuth(username, password or '')
+        if nonce_max_uses is not None and nonce_max_uses < 1:
+            raise ValueError('nonce_max_uses must be at least 1')
+        self.auth = ISAPIAuth(username, password or '', nonce_max_uses=nonce_max_uses)
         self.session.auth = self.auth
         self.namespace = None
         self.version = None
@@ -519,6 +552,12 @@ class ISAPIClient(object):
         self._fatal = None
 
     # -- public API ----------------------------------------------------------------------------
+
+    @property
+    def nonce_max_uses(self):
+        """How many requests one Digest nonce may authenticate: as configured, or as this session found
+        out from the device's refusal; None when the device has not limited it."""
+        return self.auth.nonce_max_uses
 
     @property
     def label(self):

@@ -79,6 +79,15 @@ password_used:
   returned: always
   type: str
   sample: password
+nonce_max_uses:
+  description:
+    - How many requests one HTTP Digest nonce authenticated on this device - O(nonce_max_uses), or the
+      limit the device showed by refusing a nonce's next use during this run; null when neither.
+    - Pass it as O(nonce_max_uses) to the modules that talk to the device next, so that none of their
+      requests is refused (the decommission role does).
+  returned: always
+  type: int
+  sample: 2
 device:
   description: Identity of the device.
   returned: always
@@ -330,7 +339,7 @@ notes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error,
+    client_from_module, connection_argument_spec, fail_from_error, nonce_max_uses,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.device_info import SUBSETS, gather, resolve_subsets
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
@@ -371,10 +380,10 @@ def run(module):
             client = client_from_module(module, password=alternate)
             facts = gather(client, subsets)
     except ISAPIError as exc:
-        fail_from_error(module, exc, changed=False, password_used=used)
+        fail_from_error(module, exc, changed=False, password_used=used, nonce_max_uses=nonce_max_uses(module))
     finally:
         client.close()
-    module.exit_json(changed=False, password_used=used, **facts)
+    module.exit_json(changed=False, password_used=used, nonce_max_uses=nonce_max_uses(module), **facts)
 
 
 def main():

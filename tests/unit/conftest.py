@@ -25,6 +25,8 @@ def fleet(profiles):
                         ezviz=dict(enabled=True, verification_code='Abc123456', bind_status='bind')))
     devices.append(dict(name='lockme', profile='ipc', address='127.0.2.102', port=base,
                         lockout=dict(max_attempts=3, lock_seconds=600)))
+    # Refuses a nonce's third use with 401 and no challenge, as DS-K1T342MWX FW V4.48.40 (isapi.md 1.1).
+    devices.append(dict(name='strict-nonce', profile='ipc', address='127.0.2.103', port=base, nonce_max_uses=2))
     sim = Fleet(dict(devices=devices, defaults=dict(password=PASSWORD)), profiles=profiles).start()
     yield SimFleet(sim)
     sim.stop()

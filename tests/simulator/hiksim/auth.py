@@ -31,6 +31,8 @@ class Outcome(object):
     OK = 'ok'
     CHALLENGE = 'challenge'      # no credentials: answer with a challenge, not counted
     STALE = 'stale'              # right form, old nonce: new challenge with stale=TRUE, not counted
+    OVERUSED = 'overused'        # right password, a nonce used nonce_max_uses times already: 401 with no
+    #                              new challenge (FW V4.48.40 terminals); counted when nonce_overuse_counts
     FAILED = 'failed'            # wrong user/password: counted toward the lock
     LOCKED = 'locked'            # the address is locked: refused whatever the credentials
 
@@ -45,11 +47,16 @@ class Outcome(object):
 class Authenticator(object):
     """One per device. ``mode`` is digest, digest/basic or basic (the device's WEB auth setting)."""
 
-    def __init__(self, realm, mode='digest', nonce_ttl=600, nonce_max_uses=None, clock=time.time):
+    def __init__(self, realm, mode='digest', nonce_ttl=600, nonce_max_uses=None, nonce_overuse_counts=True,
+                 clock=time.time):
         self.realm = realm
         self.mode = mode
         self.nonce_ttl = nonce_ttl
+        # A nonce's uses beyond nonce_max_uses are refused with 401 and no challenge, as by DS-K1T342MWX FW
+        # V4.48.40 (isapi.md 1.1). Whether such a device counts that refusal as a failed login is not known:
+        # by default it does here (the worst case).
         self.nonce_max_uses = nonce_max_uses
+        self.nonce_overuse_counts = nonce_overuse_counts
         self.clock = clock
         self.max_failures = 5
         self.lock_seconds = 1800
@@ -147,9 +154,8 @@ class Authenticator(object):
         with self._lock:
             entry = self._nonces.get(nonce)
             fresh = entry is not None and self.clock() - entry[0] <= self.nonce_ttl
-            if fresh and self.nonce_max_uses is not None and entry[1] >= self.nonce_max_uses:
-                fresh = False
-            if fresh:
+            overused = fresh and self.nonce_max_uses is not None and entry[1] >= self.nonce_max_uses
+            if fresh and not overused:
                 entry[1] += 1
         name = p.get('username')
         if p.get('uri') != uri or p.get('realm') != self.realm:
@@ -168,5 +174,12 @@ class Authenticator(object):
             return self._record_failure(address)
         if not fresh:
             return Outcome(Outcome.STALE)
+        if overused:
+            if self.nonce_overuse_counts:
+                outcome = self._record_failure(address)
+                if outcome.kind == Outcome.LOCKED:
+                    return outcome
+                return Outcome(Outcome.OVERUSED, retry_left=outcome.retry_left, triggered=True)
+            return Outcome(Outcome.OVERUSED)
         self._record_success(address)
         return Outcome(Outcome.OK, user=name)

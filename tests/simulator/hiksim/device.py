@@ -132,7 +132,8 @@ class Device(object):
         mode = settings.get('auth_mode') or xmlio.text(cert) or 'digest'
         realm = settings.get('realm') or md5_hex(self.serial_number)[:24]
         self.auth = Authenticator(realm, mode=mode, nonce_ttl=float(settings.get('nonce_ttl', 600)),
-                                  nonce_max_uses=settings.get('nonce_max_uses'), clock=clock)
+                                  nonce_max_uses=settings.get('nonce_max_uses'),
+                                  nonce_overuse_counts=bool(settings.get('nonce_overuse_counts', True)), clock=clock)
         lockout = settings.get('lockout') or {}
         self.auth.max_failures = int(lockout.get('max_attempts', 5))
         self.auth.lock_seconds = int(lockout.get('lock_seconds', 1800))
@@ -248,8 +249,8 @@ class Device(object):
 
     def reset_counters(self):
         with self.lock:
-            self.counters = dict(requests=0, challenges=0, stale_nonces=0, failed_logins=0, locked_rejections=0,
-                                 authenticated=0, reads=0, writes=0, dropped=0, by_request={})
+            self.counters = dict(requests=0, challenges=0, stale_nonces=0, nonce_overuses=0, failed_logins=0,
+                                 locked_rejections=0, authenticated=0, reads=0, writes=0, dropped=0, by_request={})
 
     def config_blob(self):
         seed = ('%s/%s/%d' % (self.serial_number, self.name, self.config_generation)).encode('utf-8')
@@ -470,6 +471,10 @@ class Device(object):
             self.counters['stale_nonces'] += 1
         elif outcome.kind == Outcome.FAILED:
             self.counters['failed_logins'] += 1
+        elif outcome.kind == Outcome.OVERUSED:
+            self.counters['nonce_overuses'] += 1
+            if outcome.triggered:
+                self.counters['failed_logins'] += 1  # the device counted the refused use
         elif outcome.kind == Outcome.LOCKED:
             if outcome.triggered:
                 self.counters['failed_logins'] += 1  # the failed attempt that triggered the lock
@@ -478,10 +483,12 @@ class Device(object):
         content = dict(statusValue='401', statusString='Unauthorized')
         if outcome.kind == Outcome.LOCKED:
             content.update(isActivated='true', lockStatus='lock', unlockTime=str(outcome.unlock_in), retryLoginTime='0')
-        elif outcome.kind == Outcome.FAILED and self.version == '2.0':
+        elif (outcome.kind == Outcome.FAILED or outcome.triggered) and self.version == '2.0':
             content.update(isActivated='true', lockStatus='unlock', unlockTime='0',
                            retryLoginTime=str(outcome.retry_left if outcome.retry_left is not None else 0))
         response = self.xml('userCheck', content, status=401)
+        if outcome.kind == Outcome.OVERUSED:
+            return response  # no WWW-Authenticate: the client has to ask for a new challenge
         headers = self.auth.challenge_headers(stale=outcome.kind == Outcome.STALE)
         response.headers = [('WWW-Authenticate', h) for h in headers]
         return response

@@ -87,6 +87,12 @@ counters = json.load(sys.stdin)
 reads = dict((n, d['by_request'].get('GET /ISAPI/Security/users', 0)) for n, d in counters.items())
 print('account list reads:', reads, 'requests:', dict((n, d['requests']) for n, d in counters.items()))
 assert all(reads[n] == 3 for n in ('cam-a1', 'cam-a2', 'dvr-a', 'nvr-a')), reads"
+# cam-a2 refuses a nonce's third use: its preflight met that once and the role gave the limit to every later
+# step (hik_user's ONVIF and local accounts, the verification read), so nothing else was refused.
+nonce_overuses() {
+    control GET /counters | python -c "import json,sys; print(json.load(sys.stdin)['$1']['nonce_overuses'])"
+}
+[ "$(nonce_overuses cam-a2)" -eq 1 ]
 python "$here/check.py" "$HIKSIM_CONTROL" "$store" site_a site_b
 test -s "$reports/summary-decommission.html"
 test -s "$reports/summary-decommission.csv"
@@ -121,6 +127,13 @@ import json, sys
 records = json.load(sys.stdin)
 assert sorted(records) == ['cam-a1', 'cam-a2', 'dvr-a', 'nvr-a'], sorted(records)
 assert all(r['status'] == 'ok' and not r['changed'] and r['verified'] for r in records.values()), records"
+[ "$(nonce_overuses cam-a2)" -eq 1 ]
+# With the limit in the inventory (hik_nonce_max_uses), not even the preflight is refused.
+control POST /counters/reset
+decommission -e decommission_targets=cam-a2 -e hik_nonce_max_uses=2 > "$logs/run2-nonce.log" 2>&1 \
+    || { tail -50 "$logs/run2-nonce.log"; exit 1; }
+recap_all_unchanged "$logs/run2-nonce.log"
+[ "$(nonce_overuses cam-a2)" -eq 0 ]
 
 # 3b. A device that fails (an answer that is not XML) is caught and recorded, the others go on, the run
 # fails at the end, and the retry file names only that device.

@@ -82,6 +82,54 @@ def test_stale_nonce_is_renewed_without_a_failed_login(fleet):
     assert counters['stale_nonces'] == 1 and counters['failed_logins'] == 0
 
 
+def test_nonce_limit_is_found_once_and_kept(fleet):
+    """A device that refuses a nonce's third use without a challenge: one refusal, then never again."""
+    client = client_for(fleet, 'strict-nonce')
+    for dummy in range(5):
+        assert client.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+    counters = fleet.counters('strict-nonce')
+    assert counters['nonce_overuses'] == 1  # the third request; the fifth asked for a new nonce first
+    assert counters['challenges'] == 3 and counters['authenticated'] == 5
+    assert client.nonce_max_uses == 2 and client.auth.nonce_refusals == 1
+    assert client.requests_sent == counters['requests'] == 9
+    # The simulator counts the refusal as a failed login (the worst case); the next login reset it.
+    assert counters['failed_logins'] == 1
+    assert fleet.device('strict-nonce').auth.lock_state()['failures'] == {}
+
+
+def test_nonce_limit_given_means_no_refusal(fleet):
+    client = client_for(fleet, 'strict-nonce', nonce_max_uses=2)
+    for dummy in range(5):
+        client.get('/ISAPI/System/deviceInfo')
+    counters = fleet.counters('strict-nonce')
+    assert counters['nonce_overuses'] == 0 and counters['failed_logins'] == 0
+    assert counters['challenges'] == 3 and counters['requests'] == client.requests_sent == 8
+
+
+def test_write_refused_for_its_nonce_is_sent_again(fleet):
+    client = client_for(fleet, 'strict-nonce')
+    client.get('/ISAPI/System/deviceInfo')
+    doc = client.get('/ISAPI/Security/illegalLoginLock')
+    client.put('/ISAPI/Security/illegalLoginLock', root='IllegalLoginLock', like=doc,
+               body=dict(enabled='true', maxIllegalLoginTimes='7'))
+    counters = fleet.counters('strict-nonce')
+    assert counters['nonce_overuses'] == 1 and counters['writes'] == 1
+    assert fleet.device('strict-nonce').auth.max_failures == 7
+    fleet.device('strict-nonce').auth.max_failures = 5
+
+
+def test_password_changed_during_a_session_is_refused_once(fleet):
+    """A 401 that comes with a new challenge is a verdict on the password: final, never retried."""
+    client = client_for(fleet, 'cam')
+    client.get('/ISAPI/System/deviceInfo')
+    fleet.device('cam').seed(dict(password='Changed-Elsewhere-1'))
+    with pytest.raises(AuthenticationError):
+        client.get('/ISAPI/System/deviceInfo')
+    counters = fleet.counters('cam')
+    assert counters['failed_logins'] == 1 and counters['requests'] == 3
+    fleet.device('cam').seed(dict(password=PASSWORD))
+
+
 def test_not_supported_paths(fleet):
     client = client_for(fleet, 'DS-2CD2386G2-IU')
     with pytest.raises(NotSupportedError, match='HTTP 403'):
