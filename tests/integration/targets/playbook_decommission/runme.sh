@@ -20,7 +20,8 @@ set +x
 export HIK_CLOUD_APP_KEY=Role-Hpp-Key HIK_CLOUD_APP_SECRET=Role-Hpp-Secret
 set -x
 decommission() {
-    ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.decommission -e "decommission_store_dir=$store" \
+    ansible-playbook -i "$HIKSIM_INVENTORY" -i "$here/recorder_channel.yml" camops.hikvision.decommission \
+        -e "decommission_store_dir=$store" \
         -e "decommission_report_dir=$reports" -e '{"decommission_keep_users": ["keeper"]}' \
         -e decommission_cloud_provider=hik_partner_pro -e "decommission_cloud_api_url=$cloud_url" "$@"
 }
@@ -94,6 +95,12 @@ nonce_overuses() {
 }
 [ "$(nonce_overuses cam-a2)" -eq 1 ]
 python "$here/check.py" "$HIKSIM_CONTROL" "$store" site_a site_b
+# nvr-a recorded only site_a's cameras, cam-a2 through the channel that the inventory named
+# (hik_recorder_channel): no channel is left.
+control GET /devices/nvr-a | python -c "
+import json, sys
+left = json.load(sys.stdin)['channels']
+assert left == [], left"
 test -s "$reports/summary-decommission.html"
 test -s "$reports/summary-decommission.csv"
 test -s "$reports/devices/cam-a1.json"
