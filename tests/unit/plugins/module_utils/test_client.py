@@ -234,3 +234,26 @@ def test_password_status_subset(fleet):
     name = 'cam'
     facts = gather(client_for(fleet, name), {"device", "password_status"})
     assert facts['password_status'] == dict(default_password=False, risky_password=False)
+
+
+def test_a_modules_later_clients_start_with_the_limit_an_earlier_one_found(fleet):
+    from ansible_collections.camops.hikvision.plugins.module_utils.common import client_from_module
+
+    class Module(object):  # what client_from_module reads of an AnsibleModule
+        def __init__(self, params):
+            self.params = params
+
+        def fail_json(self, **kwargs):
+            raise AssertionError(kwargs)
+
+    device = fleet.device('strict-nonce')
+    module = Module(dict(host=device.address, port=device.port, protocol='http', username='admin',
+                         password=PASSWORD, validate_certs=True, ca_path=None, timeout=10, nonce_max_uses=None))
+    first = client_from_module(module)
+    for dummy in range(3):
+        first.get('/ISAPI/System/deviceInfo')
+    second = client_from_module(module)
+    assert second.nonce_max_uses == 2
+    for dummy in range(3):
+        second.get('/ISAPI/System/deviceInfo')
+    assert fleet.counters('strict-nonce')['nonce_overuses'] == 1

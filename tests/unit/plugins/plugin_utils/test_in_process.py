@@ -5,6 +5,7 @@ import os
 import stat
 
 from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import run_module
+from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD
 
 
 def test_validation_errors_fail_before_the_module_runs():
@@ -121,3 +122,20 @@ def test_every_worker_forked_after_the_hook_starts_with_its_inherited_heap_froze
     frozen, registered_in_child = done.stdout.split()
     assert int(frozen) > 1000
     assert registered_in_child == 'False'
+
+
+def test_hik_device_info_returns_the_limit_it_found(fleet):
+    """The module (run in-process, real argument handling) reports the limit the role passes on."""
+    device = fleet.device('strict-nonce')
+    args = dict(host=device.address, port=device.port, password=PASSWORD, gather_subset='all')
+    found = run_module('hik_device_info', args)
+    assert not found.get('failed') and found['nonce_max_uses'] == 2, found.get('msg')
+    assert fleet.counters('strict-nonce')['nonce_overuses'] == 1
+    fleet.device('strict-nonce').reset_counters()
+    given = run_module('hik_device_info', dict(args, nonce_max_uses=2))
+    assert given['nonce_max_uses'] == 2 and fleet.counters('strict-nonce')['nonce_overuses'] == 0
+    cam = fleet.device('cam')
+    unlimited = run_module('hik_device_info', dict(args, host=cam.address, port=cam.port))
+    assert not unlimited.get('failed') and unlimited['nonce_max_uses'] is None
+    refused = run_module('hik_device_info', dict(args, nonce_max_uses=0))
+    assert refused['failed'] and refused['msg'] == 'nonce_max_uses must be at least 1, got 0.'
