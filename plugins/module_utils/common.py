@@ -65,6 +65,7 @@ def client_from_module(module, password=None, **overrides):
         ca_path=params['ca_path'],
         timeout=params['timeout'],
         nonce_max_uses=nonce_max_uses(module),
+        on_nonce_limit=lambda client, limit: module.warn(nonce_limit_warning(client, limit)),
     )
     kwargs.update(overrides)
     client = ISAPIClient(**kwargs)
@@ -79,6 +80,14 @@ def nonce_max_uses(module):
     limits.append(module.params['nonce_max_uses'])
     limits = [limit for limit in limits if limit]
     return min(limits) if limits else None
+
+
+def nonce_limit_warning(client, limit):
+    """What a module says when the device refused a Digest nonce's next use (ISAPIAuth learned the limit)."""
+    return ('%s: the device accepts a Digest nonce for %d request(s) and refused the next one without a new challenge '
+            '(a nonce limit, not a wrong password), so the client fetched a new nonce and sent the request again; '
+            'set nonce_max_uses: %d for this device (hik_nonce_max_uses in the roles\' inventory) so that none of '
+            'its requests is refused, since it may count a refusal as a failed login.' % (client.label, limit, limit))
 
 
 def probe_client_factory(module):

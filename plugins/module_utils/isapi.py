@@ -416,14 +416,16 @@ class ISAPIAuth(HTTPDigestAuth):
       not a second password attempt: a challenge with ``stale=true``, or a 401 with no challenge at all,
       which is how some firmware (DS-K1T342MWX V4.48.40) refuses the third use of a nonce whose first
       uses it accepted moments before. After a refusal of that kind the client uses each nonce only as
-      many times as the device accepted (``nonce_max_uses``). Any other 401 is final.
+      many times as the device accepted (``nonce_max_uses``), and calls ``on_nonce_limit`` with it.
+      Any other 401 is final.
     """
 
-    def __init__(self, username, password, nonce_max_uses=None):
+    def __init__(self, username, password, nonce_max_uses=None, on_nonce_limit=None):
         super(ISAPIAuth, self).__init__(username, password)
         self.scheme = None
         self.nonce_max_uses = nonce_max_uses
         self.nonce_refusals = 0
+        self.on_nonce_limit = on_nonce_limit
 
     def __call__(self, r):
         self.init_per_thread_state()
@@ -488,6 +490,8 @@ class ISAPIAuth(HTTPDigestAuth):
                 if not self._nonce_expired_body(r):
                     used = self._thread_local.nonce_count - 1
                     self.nonce_max_uses = max(1, min(used, self.nonce_max_uses or used))
+                    if self.on_nonce_limit is not None:
+                        self.on_nonce_limit(self.nonce_max_uses)
                 fresh = self._resend(r, None, **kwargs)
                 if fresh.status_code != 401 or 'digest' not in offered_schemes(fresh.headers.get('www-authenticate')):
                     return fresh
@@ -515,7 +519,7 @@ class ISAPIClient(object):
     def __init__(self, host, username='admin', password=None, port=None, protocol='http',
                  validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT,
                  busy_retries=DEFAULT_BUSY_RETRIES, busy_backoff=DEFAULT_BUSY_BACKOFF,
-                 read_retries=1, sleep=time.sleep, nonce_max_uses=None):
+                 read_retries=1, sleep=time.sleep, nonce_max_uses=None, on_nonce_limit=None):
         if not HAS_REQUESTS:
             raise ISAPIError('the Python library requests is required')
         if protocol not in ('http', 'https'):
@@ -543,7 +547,8 @@ class ISAPIClient(object):
         self.session.headers['Accept'] = 'application/xml, application/json;q=0.9, */*;q=0.5'
         if nonce_max_uses is not None and nonce_max_uses < 1:
             raise ValueError('nonce_max_uses must be at least 1')
-        self.auth = ISAPIAuth(username, password or '', nonce_max_uses=nonce_max_uses)
+        self.auth = ISAPIAuth(username, password or '', nonce_max_uses=nonce_max_uses,
+                              on_nonce_limit=on_nonce_limit and functools.partial(on_nonce_limit, self))
         self.session.auth = self.auth
         self.namespace = None
         self.version = None

@@ -242,9 +242,13 @@ def test_a_modules_later_clients_start_with_the_limit_an_earlier_one_found(fleet
     class Module(object):  # what client_from_module reads of an AnsibleModule
         def __init__(self, params):
             self.params = params
+            self.warnings = []
 
         def fail_json(self, **kwargs):
             raise AssertionError(kwargs)
+
+        def warn(self, warning):
+            self.warnings.append(warning)
 
     device = fleet.device('strict-nonce')
     module = Module(dict(host=device.address, port=device.port, protocol='http', username='admin',
@@ -257,3 +261,4 @@ def test_a_modules_later_clients_start_with_the_limit_an_earlier_one_found(fleet
     for dummy in range(3):
         second.get('/ISAPI/System/deviceInfo')
     assert fleet.counters('strict-nonce')['nonce_overuses'] == 1
+    assert len(module.warnings) == 1 and 'set nonce_max_uses: 2 for this device' in module.warnings[0]

@@ -125,17 +125,25 @@ def test_every_worker_forked_after_the_hook_starts_with_its_inherited_heap_froze
 
 
 def test_hik_device_info_returns_the_limit_it_found(fleet):
-    """The module (run in-process, real argument handling) reports the limit the role passes on."""
+    """The module (run in-process, real argument handling) reports the limit the role passes on, and warns
+    once, naming the setting that avoids the refusal, only when the device refused a request for it."""
     device = fleet.device('strict-nonce')
     args = dict(host=device.address, port=device.port, password=PASSWORD, gather_subset='all')
     found = run_module('hik_device_info', args)
     assert not found.get('failed') and found['nonce_max_uses'] == 2, found.get('msg')
     assert fleet.counters('strict-nonce')['nonce_overuses'] == 1
+    assert found.get('warnings') == [
+        '%s:%s: the device accepts a Digest nonce for 2 request(s) and refused the next one without a new '
+        'challenge (a nonce limit, not a wrong password), so the client fetched a new nonce and sent the request '
+        'again; set nonce_max_uses: 2 for this device (hik_nonce_max_uses in the roles\' inventory) so that none '
+        'of its requests is refused, since it may count a refusal as a failed login.' % (device.address, device.port)]
     fleet.device('strict-nonce').reset_counters()
     given = run_module('hik_device_info', dict(args, nonce_max_uses=2))
     assert given['nonce_max_uses'] == 2 and fleet.counters('strict-nonce')['nonce_overuses'] == 0
+    assert not given.get('warnings')
     cam = fleet.device('cam')
     unlimited = run_module('hik_device_info', dict(args, host=cam.address, port=cam.port))
     assert not unlimited.get('failed') and unlimited['nonce_max_uses'] is None
+    assert not unlimited.get('warnings')
     refused = run_module('hik_device_info', dict(args, nonce_max_uses=0))
     assert refused['failed'] and refused['msg'] == 'nonce_max_uses must be at least 1, got 0.'
