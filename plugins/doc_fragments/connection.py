@@ -46,11 +46,15 @@ options:
     description:
       - Verify the device's TLS certificate with I(protocol=https).
       - If not set, the value of the E(HIKVISION_VALIDATE_CERTS) environment variable is used.
+      - With C(false) the module does not repeat urllib3's warning about unverified requests for every
+        request; the choice is the user's.
     type: bool
     default: true
   ca_path:
     description:
       - PEM file with the CA certificate(s) to verify the device's certificate against.
+      - For a device's own self-signed certificate, the certificate itself (exported from the device's
+        web page); it must name the address in I(host).
     type: path
   timeout:
     description:

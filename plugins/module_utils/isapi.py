@@ -18,12 +18,15 @@ This file has no Ansible module glue, so that it can be unit-tested on its own.
 import functools
 import json
 import re
+import ssl
 import time
+import warnings
 
 try:
     import requests
     from requests.auth import HTTPDigestAuth, _basic_auth_str
     from requests.cookies import extract_cookies_to_jar
+    from urllib3.exceptions import InsecureRequestWarning
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
@@ -306,6 +309,26 @@ def build_xml(root, body, namespace=None, version=None):
 def _short(exc):
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
+
+
+def _tls_problem(exc):
+    """What a failed TLS handshake means for the user, from the ssl error that requests and urllib3 wrap."""
+    seen = set()
+    stack = [exc]
+    while stack:
+        err = stack.pop()
+        if id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, ssl.SSLCertVerificationError):
+            return ("the device's TLS certificate is not trusted (%s); set ca_path to the device's certificate or "
+                    "to the CA that signed it, or validate_certs to false" % (err.verify_message or 'verify failed'))
+        if isinstance(err, ssl.SSLError) and err.reason:
+            return ('the TLS handshake failed (%s); check that the device serves HTTPS on this port'
+                    % err.reason.lower().replace('_', ' '))
+        linked = list(getattr(err, 'args', ())) + [getattr(err, 'reason', None), err.__cause__, err.__context__]
+        stack.extend(item for item in linked if isinstance(item, BaseException))
+    return 'TLS error (%s); check validate_certs and ca_path' % _short(exc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -661,13 +684,15 @@ class ISAPIClient(object):
             if method != 'GET':
                 self.writes_sent += 1
             try:
-                response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                                timeout=self.timeout, stream=True, allow_redirects=False)
+                with warnings.catch_warnings():
+                    if self.session.verify is False:  # asked for: not a warning per request
+                        warnings.simplefilter('ignore', InsecureRequestWarning)
+                    response = self.session.request(method, url, params=params, data=data, headers=headers,
+                                                    timeout=self.timeout, stream=True, allow_redirects=False)
                 response.content_bytes = self._read_capped(response, max_bytes, method, path)
             except requests.exceptions.SSLError as exc:
-                raise DeviceUnreachableError(self._sentence(
-                    method, path, 'TLS error (%s); check validate_certs and ca_path' % _short(exc)),
-                    host=self.label, method=method, path=path)
+                raise DeviceUnreachableError(self._sentence(method, path, _tls_problem(exc)),
+                                             host=self.label, method=method, path=path)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 if method == 'GET' and attempt <= self.read_retries:

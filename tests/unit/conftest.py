@@ -27,6 +27,8 @@ def fleet(profiles):
                         lockout=dict(max_attempts=3, lock_seconds=600)))
     # Refuses a nonce's third use with 401 and no challenge, as DS-K1T342MWX FW V4.48.40 (isapi.md 1.1).
     devices.append(dict(name='strict-nonce', profile='ipc', address='127.0.2.103', port=base, nonce_max_uses=2))
+    # HTTPS only, with a self-signed certificate, as devices ship (isapi.md 8.2).
+    devices.append(dict(name='tls-cam', profile='ipc', address='127.0.2.104', port=base, tls=True))
     sim = Fleet(dict(devices=devices, defaults=dict(password=PASSWORD)), profiles=profiles).start()
     yield SimFleet(sim)
     sim.stop()

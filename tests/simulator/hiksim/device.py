@@ -128,6 +128,9 @@ class Device(object):
         self.reboot_seconds = float(settings.get('reboot_seconds', 3))
         self.register_delay = float(settings.get('register_delay', 0.5))
         self.cloud_online = bool(settings.get('cloud_online', True))
+        # HTTPS only, with a self-signed certificate (hiksim.tls); the fleet writes it to this file.
+        self.tls = bool(settings.get('tls', False))
+        self.certificate = None
         cert = (sec.get('WebCertificateCap') or {}).get('CertificateType')
         mode = settings.get('auth_mode') or xmlio.text(cert) or 'digest'
         realm = settings.get('realm') or md5_hex(self.serial_number)[:24]
@@ -272,7 +275,7 @@ class Device(object):
             return dict(
                 name=self.name, address=self.address, port=self.port, site=self.site, profile=self.profile_name,
                 kind=self.kind, model=self.model, serial_number=self.serial_number, cloud_serial=self.cloud_serial,
-                activated=self.activated,
+                activated=self.activated, tls=self.tls, certificate=self.certificate,
                 namespace=self.namespace, xml_version=self.version, auth_mode=self.auth.mode,
                 users=[dict(u) for dummy, u in sorted(self.users.items())],
                 onvif_supported=self.onvif_supported,

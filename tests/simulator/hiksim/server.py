@@ -6,7 +6,10 @@ import json
 import os
 import re
 import selectors
+import shutil
 import socket
+import ssl
+import tempfile
 import threading
 
 from .cloud import Cloud
@@ -52,10 +55,27 @@ class DeviceHandler(Handler):
 class DeviceServer(LoopbackServer):
     block_on_close = False
 
-    def __init__(self, device, verbose=False):
+    def __init__(self, device, verbose=False, tls_context=None):
         self.device = device
         self.verbose = verbose
+        self.tls_context = tls_context
         LoopbackServer.__init__(self, (device.address, device.port), DeviceHandler)
+
+    def get_request(self):
+        sock, address = LoopbackServer.get_request(self)
+        if self.tls_context is not None:  # the handshake runs in the request's thread, not the accept loop
+            sock = self.tls_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
+
+    def finish_request(self, request, client_address):
+        if self.tls_context is not None:
+            request.settimeout(10)
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError):  # e.g. a client that does not trust the certificate
+                return
+            request.settimeout(None)
+        LoopbackServer.finish_request(self, request, client_address)
 
 
 class ControlHandler(Handler):
@@ -165,6 +185,8 @@ class Fleet(object):
         self.control = None
         self._stop = threading.Event()
         self._threads = []
+        self._tls_dir = spec.get('tls_dir')
+        self._tls_tmp = None
         defaults = spec.get('defaults') or {}
         entries = spec.get('devices') or []
         for entry in entries:
@@ -216,10 +238,19 @@ class Fleet(object):
 
     # -- running -------------------------------------------------------------------------------
 
+    def _tls_context(self, device):
+        if not device.tls:
+            return None
+        from .tls import self_signed
+        if not self._tls_dir:
+            self._tls_dir = self._tls_tmp = tempfile.mkdtemp(prefix='hiksim-tls-')
+        context, device.certificate = self_signed(device.address, device.port, self._tls_dir)
+        return context
+
     def start(self):
         for device in self.devices.values():
             try:
-                self.servers.append(DeviceServer(device, verbose=self.verbose))
+                self.servers.append(DeviceServer(device, verbose=self.verbose, tls_context=self._tls_context(device)))
             except OSError as exc:
                 for server in self.servers:
                     server.server_close()
@@ -265,6 +296,8 @@ class Fleet(object):
             server.server_close()
         if self.cloud is not None:
             self.cloud.stop()
+        if self._tls_tmp:
+            shutil.rmtree(self._tls_tmp, ignore_errors=True)
 
     def wait(self):
         self._stop.wait()
@@ -288,6 +321,8 @@ class Fleet(object):
                             hik_cloud_serial=device.cloud_serial)
             if device.site:
                 hostvars['hik_site'] = device.site
+            if device.tls:
+                hostvars.update(hik_protocol='https', hik_ca_path=device.certificate)
             if device.name in recorder_of:
                 hostvars['hik_recorder'] = recorder_of[device.name]
             hosts[device.name] = hostvars

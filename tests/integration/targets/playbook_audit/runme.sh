@@ -11,17 +11,28 @@ python - "$out/audit.json" "$out/audit.txt" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 rows = dict((r['name'], r) for r in report['devices'])
-assert sorted(rows) == ['cam-a', 'cam-b', 'nvr-a'], rows
+assert sorted(rows) == ['cam-a', 'cam-b', 'cam-c', 'nvr-a'], rows
 assert all(r['status'] == 'ok' for r in rows.values()), rows
 assert rows['cam-a']['device']['model'] == 'DS-2CD2146G2-ISU'
 assert rows['cam-b']['site'] == 'south'
 assert [c['ip_address'] for c in rows['nvr-a']['channels']] == ['127.0.4.2']
 table = open(sys.argv[2]).read()
-assert '3 device(s), 1 with findings, 0 could not be read.' in table, table
+assert '4 device(s), 1 with findings, 0 could not be read.' in table, table
 assert rows['cam-b']['findings'] == ['Hik-Connect access on (bound to an account)', 'extra users: guest',
                                      'default password'], rows['cam-b']['findings']
 assert 'Sim-Admin-123' not in table and 'Sim-Admin-123' not in open(sys.argv[1]).read()
 PY
+
+# cam-c with certificate checks off instead of its certificate as the CA: read all the same, and no warning
+# per request (urllib3's InsecureRequestWarning, which Ansible shows as a worker writing to stderr).
+printf 'all:\n  hosts:\n    cam-c:\n      hik_validate_certs: false\n      hik_ca_path: null\n' > "$HIKSIM_DIR/insecure.yml"
+ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/insecure.yml" camops.hikvision.audit --limit cam-c \
+    -e "audit_report_dir=$out" "$@" > "$HIKSIM_DIR/insecure.log" 2>&1 || { tail -40 "$HIKSIM_DIR/insecure.log"; exit 1; }
+if grep -n -e InsecureRequestWarning -e 'stderr' "$HIKSIM_DIR/insecure.log"; then
+    echo "a warning for the certificate checks that the inventory turned off" >&2
+    exit 1
+fi
+grep -q '1 device(s), 0 with findings, 0 could not be read.' "$out/audit.txt"
 
 # A device with a wrong inventory password: recorded as failed, and the play fails after reporting.
 printf 'all:\n  hosts:\n    cam-b:\n      hik_password: Not-the-1-password\n' > "$HIKSIM_DIR/override.yml"
@@ -32,7 +43,7 @@ cat "$HIKSIM_DIR/failed-run.log"
 [ "$rc" -eq 2 ]
 grep -q 'Could not read 1 device(s): cam-b.' "$HIKSIM_DIR/failed-run.log"
 grep -q 'cam-b .*FAILED: .*refused the credentials' "$out/audit.txt"
-grep -q '3 device(s), 0 with findings, 1 could not be read.' "$out/audit.txt"
+grep -q '4 device(s), 0 with findings, 1 could not be read.' "$out/audit.txt"
 
 # The same run with audit_fail_on_error=false succeeds.
 ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/override.yml" camops.hikvision.audit \

@@ -36,8 +36,9 @@ def record(store, name, vault_file):
 
 
 def login(device, password):
-    url = 'http://%s:%s/ISAPI/System/deviceInfo' % (device['address'], device['port'])
-    return requests.get(url, auth=HTTPDigestAuth('admin', password), timeout=5).status_code
+    url = '%s://%s:%s/ISAPI/System/deviceInfo' % ('https' if device['tls'] else 'http', device['address'], device['port'])
+    return requests.get(url, auth=HTTPDigestAuth('admin', password), timeout=5,
+                        verify=device['certificate'] or True).status_code
 
 
 def main():

@@ -187,6 +187,39 @@ def test_unreachable_device(fleet):
         client.get('/ISAPI/System/deviceInfo')
 
 
+def test_https_device_with_a_self_signed_certificate(fleet):
+    """Refused before any request (no credentials sent) until the user trusts the device's certificate,
+    either as ca_path or with validate_certs off; then Digest over TLS as over HTTP, with no warning per
+    request for the checks the user turned off."""
+    import warnings
+    device = fleet.device('tls-cam')
+    with pytest.raises(DeviceUnreachableError) as refused:
+        client_for(fleet, 'tls-cam', protocol='https').get('/ISAPI/System/deviceInfo')
+    assert str(refused.value) == (
+        "127.0.2.104:%d: GET /ISAPI/System/deviceInfo failed: the device's TLS certificate is not trusted "
+        "(self-signed certificate); set ca_path to the device's certificate or to the CA that signed it, or "
+        "validate_certs to false." % device.port)
+    assert fleet.counters('tls-cam')['requests'] == 0
+    trusted = client_for(fleet, 'tls-cam', protocol='https', ca_path=device.certificate)
+    assert trusted.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter('always')
+        unchecked = client_for(fleet, 'tls-cam', protocol='https', validate_certs=False)
+        for dummy in range(2):
+            assert unchecked.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+    assert [str(w.message) for w in seen] == []
+    counters = fleet.counters('tls-cam')
+    assert counters['challenges'] == 2 and counters['authenticated'] == 3 and counters['failed_logins'] == 0
+
+
+def test_https_to_a_plain_http_port(fleet):
+    with pytest.raises(DeviceUnreachableError) as refused:
+        client_for(fleet, 'cam', protocol='https').get('/ISAPI/System/deviceInfo')
+    assert str(refused.value).endswith(
+        'failed: the TLS handshake failed (wrong version number); check that the device serves HTTPS on this port.')
+    assert fleet.counters('cam')['requests'] == 0
+
+
 def test_write_errors_map_to_status_codes(fleet):
     client = client_for(fleet, 'cam')
     with pytest.raises(InvalidOperationError, match='invalidOperation'):
