@@ -68,9 +68,9 @@ options:
       - If not set, a nonce is used for as long as the device accepts it. Some firmware (seen on
         DS-K1T342MWX V4.48.40) refuses the third use of a nonce with HTTP 401 and no new challenge; the
         module then asks for a new nonce once, uses each nonce at most as often as the device accepted for
-        the rest of its run, and warns with that limit. Whether such a device counts that refusal as a failed login is not known,
-        so for those devices set C(2) here (C(hik_nonce_max_uses) in the inventory for the roles), and no
-        request is refused.
+        the rest of its run, and warns with that limit. Whether such a device counts that refusal as a
+        failed login is not known, so for those devices set C(2) here (C(hik_nonce_max_uses) in the
+        inventory for the roles), and no request is refused.
       - M(camops.hikvision.hik_device_info) returns the limit it found as RV(camops.hikvision.hik_device_info#module:nonce_max_uses).
     type: int
 notes:

@@ -684,11 +684,7 @@ class ISAPIClient(object):
             if method != 'GET':
                 self.writes_sent += 1
             try:
-                with warnings.catch_warnings():
-                    if self.session.verify is False:  # asked for: not a warning per request
-                        warnings.simplefilter('ignore', InsecureRequestWarning)
-                    response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                                    timeout=self.timeout, stream=True, allow_redirects=False)
+                response = self._request(method, url, params=params, data=data, headers=headers)
                 response.content_bytes = self._read_capped(response, max_bytes, method, path)
             except requests.exceptions.SSLError as exc:
                 raise DeviceUnreachableError(self._sentence(method, path, _tls_problem(exc)),
@@ -712,6 +708,14 @@ class ISAPIClient(object):
                 self._sleep(self.busy_backoff * (2 ** (busy_attempt - 1)))
                 continue
             return response
+
+    def _request(self, method, url, **kwargs):
+        kwargs.update(timeout=self.timeout, stream=True, allow_redirects=False)
+        if self.session.verify is not False:
+            return self.session.request(method, url, **kwargs)
+        with warnings.catch_warnings():  # the user turned certificate checks off: no warning per request
+            warnings.simplefilter('ignore', InsecureRequestWarning)
+            return self.session.request(method, url, **kwargs)
 
     @staticmethod
     def _read_capped(response, max_bytes, method, path):
