@@ -13,6 +13,10 @@ controller CPU (docs/benchmarks.md), so it is plain Python now, with unit tests.
 """
 
 LEFT_ALONE_ERROR = 'factory reset by an earlier run (credential store status factory_reset)'
+RECORDER_NOT_IN_RUN = ('its recorder %s was not in this run (left out by --limit or decommission_recorders), so its '
+                       'channel there, if any, was not removed; the retry command runs every recorder')
+RECORDER_UNKNOWN = ('its recorder %s (hik_recorder) is not in the inventory, so its channel there, if any, was not '
+                    'removed; correct hik_recorder, or set decommission_remove_from_recorder to false')
 STEPS = ('backup', 'cloud', 'onvif_users', 'users', 'factory_reset', 'handover')
 
 
@@ -31,7 +35,10 @@ def decommission_record(facts):
     failure ({} or {step, error}), pre (the preflight read), steps (a dict of the step results: backup,
     cloud, onvif_users, users, factory_reset, handover), recorder (the camera's recorder host, or none),
     recorder_in_run (that host removed cameras in this run), recorder_channels (its channel removal result),
-    recorder_error (its failure, or none), channels (this recorder's own channel removal result).
+    recorder_error (its failure, or none), channels (this recorder's own channel removal result),
+    recorder_expected (the run removes departing cameras from their recorders: a camera whose recorder was
+    not in the run, or is not in the inventory, failed that step), recorder_known (the recorder is a host of
+    the inventory).
     """
     facts = _dict(facts)
     left_alone = facts.get('cred_status') == 'factory_reset'
@@ -47,13 +54,17 @@ def decommission_record(facts):
                if channel.get('ip_address') == address]
     check_mode = bool(facts.get('check_mode'))
 
+    recorder_missed = bool(recorder and facts.get('recorder_expected') and not facts.get('recorder_in_run'))
     if failure:
         failed_step, error = failure.get('step', ''), failure.get('error', '')
     elif recorder_error is not None:
         failed_step, error = 'recorder %s' % recorder, recorder_error
+    elif recorder_missed:
+        failed_step = 'recorder %s' % recorder
+        error = (RECORDER_NOT_IN_RUN if facts.get('recorder_known') else RECORDER_UNKNOWN) % recorder
     else:
         failed_step, error = '', ''
-    status = 'failed' if failure or recorder_error is not None else 'ok'
+    status = 'failed' if failure or recorder_error is not None or recorder_missed else 'ok'
     if left_alone:
         # A device a previous run reset is not touched; the record says so.
         status, error = 'skipped', LEFT_ALONE_ERROR
@@ -132,14 +143,15 @@ def _changes(record):
     return changes
 
 
-def decommission_host_record(host, hostvars, run, check_mode, failure=None, handover=None):
+def decommission_host_record(host, hostvars, run, check_mode, failure=None, handover=None, recorders=False):
     """One device's report record from ``host``, its variables (``hostvars[name]``): what the decommission
     role registered (decommission_pre, decommission_r_*), its facts (decommission_cred, decommission_failure,
     decommission_record) and inventory variables, the recorder's from ``hostvars``.
 
     A record the role kept as a fact (decommission_record: the transfer role's, after the hand-over) is
     returned as it is. ``failure`` and ``handover``, when given, are used instead of the host's facts (the
-    transfer role passes them as task variables).
+    transfer role passes them as task variables). ``recorders``: the run removes departing cameras from their
+    recorders (the decommission playbook's first play), so a camera whose recorder was not in it failed that step.
     """
     def get(key, default=None):
         return host[key] if key in host else default
@@ -160,6 +172,8 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
                   'factory_reset': get('decommission_r_reset'),
                   'handover': get('decommission_r_handover') if handover is None else handover},
         'recorder': recorder_name,
+        'recorder_expected': recorders,
+        'recorder_known': recorder_name in hostvars if recorder_name is not None else False,
         'recorder_in_run': 'decommission_departing_by_recorder' in recorder,
         'recorder_channels': recorder['decommission_r_channels'] if 'decommission_r_channels' in recorder else {},
         'recorder_error': recorder['decommission_recorder_error'] if 'decommission_recorder_error' in recorder else None,

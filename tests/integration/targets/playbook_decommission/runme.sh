@@ -168,6 +168,21 @@ retry = yaml.safe_load(open(sys.argv[1]))
 assert retry['decommission_targets'] == 'cam-a2', retry
 print('cam-a2 failed and recorded:', failed['failed_step'], '-', failed['error'])" "$reports/retry-decommission.yml"
 
+# 3c. --limit applies to the recorders too (site_b, check mode: nothing changes before section 4). A camera
+# whose recorder the limit leaves out fails that step in the plan (before: status ok, its channel left without
+# a word), and the run fails; with the recorder in the limit, the recorder removes only the cameras the limit
+# leaves in the run (before: every camera of decommission_targets that names it, here cam-b2 too).
+if decommission -e decommission_targets=site_b --limit cam-b1 --check > "$logs/limit1.log" 2>&1; then
+    echo "a run that left a camera's recorder out succeeded" >&2; exit 1
+fi
+# (The summary is printed as the lines of a debug message: each in double quotes.)
+grep -E '"site_b +cam-b1 .* FAILED at recorder nvr-b: its recorder nvr-b was not in this run' "$logs/limit1.log"
+decommission -e decommission_targets=site_b --limit cam-b1,nvr-b --check > "$logs/limit2.log" 2>&1 \
+    || { tail -50 "$logs/limit2.log"; exit 1; }
+grep -E '"site_b +nvr-b .*cameras removed: 127\.0\.22\.11(;|")' "$logs/limit2.log"
+grep -E '"site_b +cam-b1 .*removed from nvr-b \(channel 1\)' "$logs/limit2.log"
+[ "$(total writes)" -eq 0 ]
+
 # 4. A run killed mid-fleet (site_b, vault-encrypted store, slowed devices), then started again.
 vault="$HIKSIM_DIR/vault-pass"
 echo 'integration-vault-secret' > "$vault"

@@ -157,3 +157,31 @@ def test_check_mode_is_never_verified_and_a_handover_is_reported():
 def test_missing_or_odd_inputs_are_empty():
     record = decommission_record({'name': 'x', 'pre': None, 'steps': None, 'failure': None})
     assert record['status'] == 'ok' and record['changes'] == [] and record['found']['users'] == []
+
+
+def test_a_camera_whose_recorder_was_not_in_the_run_failed_that_step_when_the_run_removes_from_recorders():
+    """The playbook's --limit can leave a camera's recorder out of the run: its channel stays, and the record
+    must say so (before, status ok and nothing in the changes). The transfer role removes nothing from
+    recorders (recorders=False), and a device reset by an earlier run stays skipped."""
+    limited_out = dict(inventory_hostname='nvr-1')  # in the inventory, not in the recorders' play
+    hostvars = {'cam-1': host(), 'nvr-1': limited_out}
+    record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', True, recorders=True)
+    assert (record['status'], record['failed_step']) == ('failed', 'recorder nvr-1')
+    assert record['error'] == ('its recorder nvr-1 was not in this run (left out by --limit or decommission_recorders), '
+                               'so its channel there, if any, was not removed; the retry command runs every recorder')
+    unknown = {'cam-1': host(hik_recorder='nvr-9')}
+    record = decommission_host_record(unknown['cam-1'], unknown, 'decommission', False, recorders=True)
+    assert (record['status'], record['failed_step']) == ('failed', 'recorder nvr-9')
+    assert record['error'].startswith('its recorder nvr-9 (hik_recorder) is not in the inventory')
+    in_run = {'cam-1': host(), 'nvr-1': RECORDER}
+    assert decommission_host_record(in_run['cam-1'], in_run, 'decommission', False, recorders=True)['status'] == 'ok'
+    assert decommission_host_record(hostvars['cam-1'], hostvars, 'transfer', False)['status'] == 'ok'
+    no_recorder = {'cam-1': host(hik_recorder=None)}
+    assert decommission_host_record(no_recorder['cam-1'], no_recorder, 'decommission', False,
+                                    recorders=True)['status'] == 'ok'
+    reset = {'cam-1': host(decommission_cred={'status': 'factory_reset'}), 'nvr-1': limited_out}
+    assert decommission_host_record(reset['cam-1'], reset, 'decommission', False, recorders=True)['status'] == 'skipped'
+    # The camera's own failure comes first.
+    failed = {'cam-1': host(decommission_failure={'step': 'Preflight', 'error': 'refused'}), 'nvr-1': limited_out}
+    record = decommission_host_record(failed['cam-1'], failed, 'decommission', False, recorders=True)
+    assert (record['failed_step'], record['error']) == ('Preflight', 'refused')
