@@ -134,12 +134,24 @@ def validate_entry(entry):
         raise ValueError('port must be between 1 and 65535, got %s.' % entry['port'])
     if entry.get('channel_id') is not None and entry['channel_id'] < 1:
         raise ValueError('channel_id must be a positive number, got %s.' % entry['channel_id'])
+    if state == 'present' and entry.get('expected_serial_number'):
+        raise ValueError('expected_serial_number guards a removal (state=absent) only; %s.' % _selector_text(entry))
     if state == 'present' and not entry.get('ip_address') and entry.get('channel_id') is None:
         raise ValueError('A present channel needs ip_address (and optionally channel_id); %s.' % _selector_text(entry))
 
 
 def _selector_text(entry):
     return ', '.join('%s=%s' % (key, entry[key]) for key in SELECTORS + ('port',) if entry.get(key) is not None)
+
+
+def _check_identity(channel, expected):
+    """A channel to remove whose camera reports another serial number than expected holds another camera
+    now (a replacement at the same address): refuse, before any write. A channel that reports none (offline,
+    never connected) cannot tell, and is removed."""
+    reported = channel.get('serial_number')
+    if expected and reported and reported.strip().lower() != expected.strip().lower():
+        raise ValueError('%s reports serial number %s, not the expected %s: another camera is at that address '
+                         'now, so nothing was changed.' % (describe(channel), reported, expected))
 
 
 class ChannelPlan(object):
@@ -172,6 +184,7 @@ def plan_channels(current, wanted, analog=None):
         if entry['state'] == 'absent':
             for channel in current:
                 if channel['id'] not in removed_ids and matches(channel, selector):
+                    _check_identity(channel, entry.get('expected_serial_number'))
                     removed_ids.add(channel['id'])
                     plan.remove.append(channel)
             continue

@@ -58,6 +58,14 @@ options:
     description:
       - Serial number of the camera, as the recorder reports it (selector only).
     type: str
+  expected_serial_number:
+    description:
+      - A guard for O(state=absent) with the other selectors (for instance O(ip_address)), not a selector. When
+        a matching channel's camera reports another serial number, another camera is at that address now (a
+        replacement), and the module fails before any change.
+      - A channel whose camera reports no serial number (offline, never connected) cannot tell, and is removed.
+      - The decommission role passes the camera's C(hik_serial).
+    type: str
   name:
     description:
       - Channel name. A selector for O(state=absent); the name to set for O(state=present).
@@ -109,6 +117,9 @@ options:
       serial_number:
         description: As O(serial_number).
         type: str
+      expected_serial_number:
+        description: As O(expected_serial_number).
+        type: str
       name:
         description: As O(name).
         type: str
@@ -140,6 +151,15 @@ EXAMPLES = r'''
     host: 192.0.2.1
     password: "{{ nvr_password }}"
     ip_address: 192.0.2.21
+    state: absent
+  delegate_to: localhost
+
+- name: The same, unless another camera (a replacement) is at that address now
+  camops.hikvision.hik_camera_channel:
+    host: 192.0.2.1
+    password: "{{ nvr_password }}"
+    ip_address: 192.0.2.21
+    expected_serial_number: DS-2CD2146G2-ISU20210101AAWRF12345678
     state: absent
   delegate_to: localhost
 
@@ -231,6 +251,7 @@ FIELDS = dict(
     ip_address=dict(type='str'),
     camera_port=dict(type='int'),
     serial_number=dict(type='str'),
+    expected_serial_number=dict(type='str'),
     name=dict(type='str'),
     camera_protocol=dict(type='str', choices=list(channels_mod.PROTOCOLS)),
     camera_username=dict(type='str'),

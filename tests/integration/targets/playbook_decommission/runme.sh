@@ -181,6 +181,14 @@ decommission -e decommission_targets=site_b --limit cam-b1,nvr-b --check > "$log
     || { tail -50 "$logs/limit2.log"; exit 1; }
 grep -E '"site_b +nvr-b .*cameras removed: 127\.0\.22\.11(;|")' "$logs/limit2.log"
 grep -E '"site_b +cam-b1 .*removed from nvr-b \(channel 1\)' "$logs/limit2.log"
+# A camera whose inventory serial (hik_serial) is not what nvr-b reports for the channel at its address: a
+# replacement camera is there now, and its channel is not removed (refused before any write, as in a real run).
+printf 'all:\n  hosts:\n    cam-b2:\n      hik_serial: DS-2TD1228-2/QA-REPLACED-CAMERA\n' > "$HIKSIM_DIR/replaced.yml"
+if decommission -i "$HIKSIM_DIR/replaced.yml" -e decommission_targets=cam-b2 --limit cam-b2,nvr-b --check \
+        > "$logs/replaced.log" 2>&1; then
+    echo "a run that would remove a replacement camera's channel succeeded" >&2; exit 1
+fi
+grep -E '"site_b +cam-b2 .* FAILED at recorder nvr-b: .*reports serial number [^ ]+, not the expected DS-2TD1228-2/QA-REPLACED-CAMERA: another camera is at that address now' "$logs/replaced.log"
 [ "$(total writes)" -eq 0 ]
 
 # 4. A run killed mid-fleet (site_b, vault-encrypted store, slowed devices), then started again.

@@ -41,6 +41,23 @@ def test_absent_removes_every_match_once():
     assert [c['id'] for c in plan.remove] == [2, 3]
 
 
+def test_a_removal_guarded_by_the_expected_serial_number():
+    """Another camera at the departing camera's address (a replacement) is refused before any write; a
+    channel that reports no serial number (offline) cannot tell and is removed; the case of serials does
+    not matter, as for the selector."""
+    with pytest.raises(ValueError) as refused:
+        ch.plan_channels(CURRENT, [entry(state='absent', ip_address='192.0.2.1', expected_serial_number='SER9')])
+    assert str(refused.value) == ("channel 1 ('garden', 192.0.2.1:8000) reports serial number SER1, not the "
+                                  "expected SER9: another camera is at that address now, so nothing was changed.")
+    plan = ch.plan_channels(CURRENT, [entry(state='absent', ip_address='192.0.2.1', expected_serial_number='ser1')])
+    assert [c['id'] for c in plan.remove] == [1]
+    offline = [chan(1, '192.0.2.1', 'garden')]
+    plan = ch.plan_channels(offline, [entry(state='absent', ip_address='192.0.2.1', expected_serial_number='SER9')])
+    assert [c['id'] for c in plan.remove] == [1]
+    with pytest.raises(ValueError, match='guards a removal'):
+        ch.validate_entry(entry(ip_address='192.0.2.1', camera_password='x', expected_serial_number='SER1'))
+
+
 def test_absent_without_match_is_no_change():
     assert not ch.plan_channels(CURRENT, [entry(state='absent', ip_address='198.51.100.9')]).changed
 
