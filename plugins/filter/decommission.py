@@ -151,7 +151,7 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     A record the role kept as a fact (decommission_record: the transfer role's, after the hand-over) is
     returned as it is. ``failure`` and ``handover``, when given, are used instead of the host's facts (the
     transfer role passes them as task variables). ``recorders``: the run removes departing cameras from their
-    recorders (the decommission playbook's first play), so a camera whose recorder was not in it failed that step.
+    recorders (the decommission playbook's recorders' play), so a camera whose recorder was not in it failed that step.
     """
     def get(key, default=None):
         return host[key] if key in host else default
