@@ -160,7 +160,8 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
         return host['decommission_record']
     name = get('inventory_hostname')
     recorder_name = get('hik_recorder')
-    recorder = hostvars[recorder_name] if recorder_name is not None and recorder_name in hostvars else {}
+    recorder_known = recorder_name is not None and recorder_name in hostvars
+    recorder = hostvars[recorder_name] if recorder_known else {}
     return decommission_record({
         'name': name, 'site': get('hik_site', 'default'), 'address': get('ansible_host', name),
         'run': run, 'check_mode': check_mode,
@@ -173,7 +174,7 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
                   'handover': get('decommission_r_handover') if handover is None else handover},
         'recorder': recorder_name,
         'recorder_expected': recorders,
-        'recorder_known': recorder_name in hostvars if recorder_name is not None else False,
+        'recorder_known': recorder_known,
         'recorder_in_run': 'decommission_departing_by_recorder' in recorder,
         'recorder_channels': recorder['decommission_r_channels'] if 'decommission_r_channels' in recorder else {},
         'recorder_error': recorder['decommission_recorder_error'] if 'decommission_recorder_error' in recorder else None,
