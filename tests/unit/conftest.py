@@ -13,8 +13,12 @@ def profiles():
 
 
 @pytest.fixture(scope='module')
-def fleet(profiles):
-    """One device per capture profile plus generic ones, ports chosen per test module."""
+def fleet(profiles, tmp_path_factory):
+    """One device per capture profile plus generic ones, ports chosen per test module.
+
+    The TLS device's certificate goes to a pytest temporary directory: ansible-test runs each test in a
+    forked process that exits without this fixture's teardown, so a directory of hiksim's own was left behind
+    in /tmp for every test that started a fleet."""
     base = 20000 + (os.getpid() % 2000) * 10
     devices = []
     for index, name in enumerate(CAPTURES):
@@ -29,6 +33,7 @@ def fleet(profiles):
     devices.append(dict(name='strict-nonce', profile='ipc', address='127.0.2.103', port=base, nonce_max_uses=2))
     # HTTPS only, with a self-signed certificate, as devices ship (isapi.md 8.2).
     devices.append(dict(name='tls-cam', profile='ipc', address='127.0.2.104', port=base, tls=True))
-    sim = Fleet(dict(devices=devices, defaults=dict(password=PASSWORD)), profiles=profiles).start()
+    sim = Fleet(dict(devices=devices, defaults=dict(password=PASSWORD), tls_dir=str(tmp_path_factory.mktemp('tls'))),
+                profiles=profiles).start()
     yield SimFleet(sim)
     sim.stop()

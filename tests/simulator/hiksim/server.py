@@ -185,6 +185,7 @@ class Fleet(object):
         self.control = None
         self._stop = threading.Event()
         self._threads = []
+        # Where the TLS devices' certificates go: the spec's tls_dir, else a temporary directory removed at stop.
         self._tls_dir = spec.get('tls_dir')
         self._tls_tmp = None
         defaults = spec.get('defaults') or {}
@@ -242,7 +243,7 @@ class Fleet(object):
         if not device.tls:
             return None
         from .tls import self_signed
-        if not self._tls_dir:
+        if self._tls_dir is None:
             self._tls_dir = self._tls_tmp = tempfile.mkdtemp(prefix='hiksim-tls-')
         context, device.certificate = self_signed(device.address, device.port, self._tls_dir)
         return context
@@ -296,7 +297,7 @@ class Fleet(object):
             server.server_close()
         if self.cloud is not None:
             self.cloud.stop()
-        if self._tls_tmp:
+        if self._tls_tmp is not None:
             shutil.rmtree(self._tls_tmp, ignore_errors=True)
 
     def wait(self):
