@@ -2,10 +2,27 @@
 # Create (or refresh) the project's virtual environment in .venv with everything the demo and the
 # tests need, and expose the checkout as ansible_collections/camops/hikvision under build/.
 # Idempotent: a second run only checks that the requirements are satisfied.
+#   scripts/bootstrap.sh --lowest   also makes .venv-lowest with the lowest ansible-core the collection claims
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
+
+if [ "${1:-}" = "--lowest" ]; then
+    LOWEST="$ROOT/.venv-lowest"
+    if [ ! -x "$LOWEST/bin/python" ]; then
+        echo "bootstrap: creating $LOWEST"
+        "$PYTHON" -m venv "$LOWEST"
+    fi
+    stamp="$LOWEST/.requirements.sha256"
+    want="$(sha256sum < "$ROOT/tests/requirements-lowest.txt" | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        echo "bootstrap: installing the lowest ansible-core"
+        "$LOWEST/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -r "$ROOT/tests/requirements-lowest.txt" 2> >(grep -v '^WARNING: Location' >&2)
+        echo "$want" > "$stamp"
+    fi
+fi
 
 if [ ! -x "$VENV/bin/python" ]; then
     echo "bootstrap: creating $VENV"

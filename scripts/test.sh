@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Run every test of the collection: ansible-test sanity, unit tests, integration targets against the
-# simulator, ansible-lint (production profile), changelog lint, and build/install/ansible-doc of the
-# tarball. Usage: scripts/test.sh [stage ...]   (stages: sanity units integration lint changelog build)
-# HIK_TARGETS="hik_user ..." limits the integration stage to those targets.
+# simulator, the conformance suite over every real device profile, the integration targets and the
+# conformance suite again on the lowest ansible-core the collection claims, ansible-lint (production
+# profile), changelog lint, and build/install/ansible-doc of the tarball.
+# Usage: scripts/test.sh [stage ...]   (stages: sanity units integration conformance integration-lowest
+#        conformance-lowest lint changelog build)
+# HIK_TARGETS="hik_user ..." limits the integration stages to those targets.
+# The integration and conformance stages fail on any deprecation warning, on every ansible-core they run.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$ROOT/scripts/bootstrap.sh" || exit 1
+STAGES=("$@")
+[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units integration conformance integration-lowest conformance-lowest lint
+                                    changelog build)
+case " ${STAGES[*]} " in
+    *-lowest*) bash "$ROOT/scripts/bootstrap.sh" --lowest || exit 1 ;;
+    *) bash "$ROOT/scripts/bootstrap.sh" || exit 1 ;;
+esac
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
-
-STAGES=("$@")
+LOWEST_PATH="$ROOT/.venv-lowest/bin:$PATH"
 read -r -a TARGETS <<< "${HIK_TARGETS:-}"
-[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units integration lint changelog build)
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/camops-test.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -52,6 +60,29 @@ run_stage() {
         failed_names+=("$name")
         echo "=== stage $name: FAILED after $((SECONDS - started)) s ==="
     fi
+}
+
+# ansible-test integration, then no deprecation warning in any log the targets' playbooks wrote
+# (tests/integration/targets/setup_hiksim/hiksim.sh points ANSIBLE_LOG_PATH there).
+stage_integration() {
+    rm -rf tests/output/ansible-logs
+    ansible-test integration --python 3.11 --local --color no ${TARGETS[@]+"${TARGETS[@]}"} || return 1
+    no_deprecations tests/output/ansible-logs
+}
+
+stage_integration_lowest() {
+    PATH="$LOWEST_PATH" stage_integration
+}
+
+no_deprecations() {
+    local found
+    found="$(grep -h -A3 'DEPRECATION WARNING' "$1"/*.log 2>/dev/null)"
+    if [ -n "$found" ]; then
+        echo "deprecation warnings in the playbooks' output:"
+        echo "$found"
+        return 1
+    fi
+    echo "no deprecation warning in $(find "$1" -name '*.log' 2>/dev/null | wc -l) playbook log(s) ($(ansible --version | head -n 1))"
 }
 
 stage_build() {
@@ -103,7 +134,10 @@ for stage in "${STAGES[@]}"; do
     case "$stage" in
         sanity) run_stage sanity ansible-test sanity --python 3.11 --color no --exclude tests/simulator/hiksim/profiles/ ;;
         units) run_stage units ansible-test units --python 3.11 --color no ;;
-        integration) run_stage integration ansible-test integration --python 3.11 --local --color no ${TARGETS[@]+"${TARGETS[@]}"} ;;
+        integration) run_stage integration stage_integration ;;
+        conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs ;;
+        integration-lowest) run_stage integration-lowest stage_integration_lowest ;;
+        conformance-lowest) run_stage conformance-lowest env PATH="$LOWEST_PATH" python tests/conformance/conformance.py --docs docs/devices.md --check-docs ;;
         lint) run_stage lint ansible-lint --profile production --offline ;;
         changelog) run_stage changelog bash -c 'bash scripts/changelog.sh --check && antsibull-changelog lint' ;;
         build) run_stage build stage_build ;;

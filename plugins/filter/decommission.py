@@ -106,7 +106,19 @@ def decommission_record(facts):
         'channels_removed': channels.get('removed', []),
     }
     record['changes'] = _changes(record)
+    record['notes'] = _notes(pre, cloud, onvif)
     return record
+
+
+def _notes(pre, cloud, onvif):
+    """What the device lacks, so that a step it did not need reads as such (never as a change)."""
+    notes = []
+    read = [str(note) for note in pre.get('notes') or []]
+    if cloud.get('cloud_supported') is False or (pre.get('cloud') == {} and any(n.startswith('cloud:') for n in read)):
+        notes.append('no Hik-Connect on this device')
+    if onvif.get('onvif_supported') is False or any(n.startswith('onvif_users:') for n in read):
+        notes.append('no ONVIF user management on this device')
+    return notes
 
 
 def _changes(record):

@@ -53,11 +53,6 @@ def parse_input_proxy_channels(doc):
     return sorted(channels, key=lambda c: (c['id'] is None, c['id']))
 
 
-def max_ip_channels(doc):
-    """The ``size`` attribute of InputProxyChannelList: how many IP channels the recorder takes."""
-    return xml_int(doc.get('@size'))
-
-
 def parse_video_inputs(doc):
     """VideoInputChannelList (analogue inputs of a DVR) -> [{id, type: analog, name, ...}]."""
     channels = []

@@ -9,7 +9,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils import channels a
 from ansible_collections.camops.hikvision.plugins.module_utils import platform as platform_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import MalformedResponseError, NotSupportedError
 
 SUBSETS = ('device', 'capabilities', 'users', 'onvif_users', 'channels', 'cloud', 'lockout_policy', 'password_status')
 _NEEDS_CAPABILITIES = ('capabilities', 'onvif_users', 'cloud', 'lockout_policy')
@@ -38,11 +38,15 @@ def resolve_subsets(names):
 
 
 def _optional(client, path, notes, label):
+    """An optional part: None with a note when the device does not offer it or its answer cannot be read
+    (an empty or broken document), so that one unreadable part does not hide the rest of what was read."""
     try:
         return client.get(path)
     except NotSupportedError:
         notes.append('%s: not supported by this device (%s)' % (label, path))
-        return None
+    except MalformedResponseError as exc:
+        notes.append('%s: the answer could not be read (%s)' % (label, exc))
+    return None
 
 
 def gather(client, subsets):
@@ -55,7 +59,8 @@ def gather(client, subsets):
 
     caps_doc = None
     caps = {}
-    if subsets & set(_NEEDS_CAPABILITIES):
+    # A recorder's capacity is in its capabilities (RacmCap/inputProxyNums), not in its channel list.
+    if subsets & set(_NEEDS_CAPABILITIES) or ('channels' in subsets and kind != 'ipc'):
         caps_doc = _optional(client, system_mod.CAPABILITIES_PATH, notes, 'capabilities')
         caps = system_mod.parse_capabilities(caps_doc) if caps_doc is not None else {}
         result['capabilities'] = caps
@@ -87,7 +92,7 @@ def gather(client, subsets):
                     for channel in ip_channels:
                         channel['online'] = status.get(channel['id'])
                 result['channels'] = ip_channels
-                result['max_ip_channels'] = channels_mod.max_ip_channels(doc)
+            result['max_ip_channels'] = caps.get('max_ip_channels')
             if kind == 'dvr':
                 analog = _optional(client, channels_mod.VIDEO_INPUTS_PATH, notes, 'analog channels')
                 if analog is not None:
@@ -95,8 +100,8 @@ def gather(client, subsets):
 
     if 'cloud' in subsets:
         result['cloud'] = {}
-        if caps.get('cloud_platform') is False or (caps_doc is not None and caps.get('cloud_platform') is None):
-            notes.append('cloud: the device does not offer Hik-Connect (EZVIZ) platform access')
+        if caps.get('cloud_platform') is False:
+            notes.append('cloud: no Hik-Connect on this device (its capabilities say isSupportEZVIZ false)')
         else:
             doc = _optional(client, platform_mod.EZVIZ_PATH, notes, 'cloud')
             if doc is not None:
@@ -105,10 +110,9 @@ def gather(client, subsets):
     if 'lockout_policy' in subsets:
         policy = None
         if caps.get('lockout_policy') is not False:
-            try:
-                policy = system_mod.parse_lockout_policy(client.get(system_mod.LOCKOUT_PATH))
-            except NotSupportedError:
-                policy = None
+            quiet = []  # the capabilities' values stand in for a lock policy the device does not offer
+            doc = _optional(client, system_mod.LOCKOUT_PATH, quiet, 'lockout_policy')
+            policy = system_mod.parse_lockout_policy(doc) if doc is not None else None
         if policy is None and caps_doc is not None:
             policy = system_mod.lockout_policy_from_capabilities(caps_doc)
         if policy is None:

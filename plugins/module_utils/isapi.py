@@ -286,6 +286,25 @@ def xml_int(value, default=None):
         return default
 
 
+def xml_value(value, default=None):
+    """A capability's value: its text, else its ``def`` attribute.
+
+    Some firmware states a capability only as attributes (``<maxIllegalLoginTimes min="3" max="20" def="7"/>``):
+    the value in force is then the default the device declares.
+    """
+    text = xml_text(value)
+    if text is None and isinstance(value, dict):
+        text = xml_text(value.get('@def'))
+    return default if text in (None, '') else text
+
+
+def xml_value_int(value, default=None):
+    try:
+        return int(xml_value(value))
+    except (TypeError, ValueError):
+        return default
+
+
 def as_list(value):
     """A repeated element is a list, a single one a dict, a missing one None: always a list."""
     if value is None:
@@ -592,14 +611,23 @@ class ISAPIClient(object):
         return self.host if self.port in (80, 443) else '%s:%s' % (self.host, self.port)
 
     def get(self, path, params=None):
-        """GET an XML (or JSON) resource; returns an XmlDocument (or the decoded JSON)."""
-        return self.request('GET', path, params=params).document
+        """GET an XML (or JSON) resource; returns an XmlDocument (or the decoded JSON).
+
+        An answer without the resource (an empty body, or a bare ResponseStatus) is a MalformedResponseError:
+        nothing is read from a document the device did not send."""
+        document = self.request('GET', path, params=params).document
+        if document is None or (isinstance(document, XmlDocument) and document.root == 'ResponseStatus'):
+            what = 'an empty answer' if document is None else 'a ResponseStatus instead of the document'
+            raise MalformedResponseError(self._sentence('GET', path, 'the device sent %s' % what),
+                                         host=self.label, method='GET', path=path)
+        return document
 
     def get_optional(self, path, params=None):
-        """GET a resource the device may not offer; None when it answers not supported."""
+        """GET a resource the device may not offer; None when it answers not supported, or with an answer that
+        cannot be read (empty, malformed): an optional document nobody can read is one the device did not give."""
         try:
             return self.get(path, params=params)
-        except NotSupportedError:
+        except (NotSupportedError, MalformedResponseError):
             return None
 
     def put(self, path, root=None, body=None, params=None, like=None, data=None):
@@ -617,6 +645,11 @@ class ISAPIClient(object):
         content = response.content_bytes
         ctype = response.headers.get('content-type', '').lower()
         head = content[:256].lstrip()
+        if response.status_code >= 400:  # an error page is never the file, whatever its body
+            status = self._status_of(response, content, path, 'GET') if content.strip() else None
+            if status is not None and not status.ok:
+                self._raise_for_status(status, response, 'GET', path)
+            self._raise_for_http(response, 'GET', path)
         if 'xml' in ctype or 'json' in ctype or head.startswith(b'<?xml') or head.startswith(b'<ResponseStatus') \
                 or head.startswith(b'{'):
             status = self._status_of(response, content, path, 'GET')

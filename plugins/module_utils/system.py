@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - cryptography comes with ansible-core
     HAS_CRYPTOGRAPHY = False
 
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
-    DeviceUnreachableError, ISAPIError, xml_bool, xml_get, xml_int, xml_text,
+    DeviceUnreachableError, ISAPIError, xml_bool, xml_get, xml_int, xml_text, xml_value, xml_value_int,
 )
 
 DEVICE_INFO_PATH = '/ISAPI/System/deviceInfo'
@@ -36,6 +36,9 @@ _DVR_TYPES = ('dvr', 'dvs')
 # for network (NVR), H for hybrid/analogue (DVR). The i prefix marks AcuSense variants.
 _RECORDER_MODEL_RE = re.compile(r'^i?DS-[789]\d{3}([A-Z])', re.IGNORECASE)
 _CAMERA_MODEL_RE = re.compile(r'^i?DS-2[A-Z0-9]', re.IGNORECASE)
+# DS-K...: access control and video intercom (terminals, door and indoor stations). An indoor station has been
+# seen reporting deviceType "DVR" (DS-KH6320-WTE1, V2.1.34): such a device is neither a camera nor a recorder.
+_OTHER_MODEL_RE = re.compile(r'^DS-K', re.IGNORECASE)
 
 
 def model_kind(model):
@@ -58,6 +61,8 @@ def normalise_device_type(device_type, model=None):
     """Map deviceType (plus the model, because a DVR has been seen reporting "IPC") to ipc/nvr/dvr/other."""
     raw = (device_type or '').strip().lower()
     by_model = model_kind(model)
+    if _OTHER_MODEL_RE.match((model or '').strip()):
+        return 'other'
     if raw in _NVR_TYPES:
         return 'nvr'
     if raw in _DVR_TYPES:
@@ -77,6 +82,7 @@ def parse_device_info(doc):
         name=xml_text(get('deviceName')),
         model=model,
         serial_number=xml_text(get('serialNumber')),
+        sub_serial_number=xml_text(get('subSerialNumber')) or None,
         mac_address=(xml_text(get('macAddress')) or '').lower() or None,
         firmware_version=xml_text(get('firmwareVersion')),
         firmware_build=xml_text(get('firmwareReleasedDate')),
@@ -107,28 +113,36 @@ def parse_capabilities(doc):
     key_min, key_max = _limit(xml_get(security, 'cfgFileSecretKeyLenLimit'))
     auth_modes = xml_get(security, 'WebCertificateCap', 'CertificateType')
     verification = xml_get(network, 'VerificationCodeModification')
+    max_users = xml_value_int(xml_get(security, 'supportUserNums'))
     return dict(
-        cloud_platform=xml_bool(xml_get(network, 'isSupportEZVIZ')),
-        cloud_unbind=xml_bool(xml_get(network, 'isSupportEZVIZUnbind')),
-        verification_code_modify=xml_bool(xml_get(verification, 'verificationCodeModify'))
+        cloud_platform=xml_bool(xml_value(xml_get(network, 'isSupportEZVIZ'))),
+        cloud_unbind=xml_bool(xml_value(xml_get(network, 'isSupportEZVIZUnbind'))),
+        verification_code_modify=xml_bool(xml_value(xml_get(verification, 'verificationCodeModify')))
         if isinstance(verification, dict) else None,
-        ehome=xml_bool(xml_get(network, 'isSupportEhome'), xml_bool(doc.get('isSupportEhome'))),
-        user_management=xml_int(xml_get(security, 'supportUserNums')) is not None or None,
-        onvif_users=xml_bool(xml_get(security, 'isSupportONVIFUserManagement')),
-        max_users=xml_int(xml_get(security, 'supportUserNums')),
-        user_check=xml_bool(xml_get(security, 'isSupportUserCheck')),
-        lockout_policy=xml_bool(xml_get(security, 'issupIllegalLoginLock')),
-        max_failed_logins=xml_int(xml_get(security, 'maxIllegalLoginTimes')),
-        lockout_minutes=xml_int(xml_get(security, 'maxIllegalLoginLockTime')),
+        ehome=xml_bool(xml_value(xml_get(network, 'isSupportEhome')), xml_bool(xml_value(doc.get('isSupportEhome')))),
+        user_management=max_users is not None or None,
+        onvif_users=xml_bool(xml_value(xml_get(security, 'isSupportONVIFUserManagement'))),
+        max_users=max_users,
+        user_check=xml_bool(xml_value(xml_get(security, 'isSupportUserCheck'))),
+        lockout_policy=xml_bool(xml_value(xml_get(security, 'issupIllegalLoginLock'))),
+        max_failed_logins=xml_value_int(xml_get(security, 'maxIllegalLoginTimes')),
+        lockout_minutes=xml_value_int(xml_get(security, 'maxIllegalLoginLockTime')),
         password_min_length=pw_min,
         password_max_length=pw_max,
-        config_export=xml_bool(xml_get(security, 'isSupportConfigFileExport')),
+        config_export=xml_bool(xml_value(xml_get(security, 'isSupportConfigFileExport'))),
         config_secret_key_min_length=key_min,
         config_secret_key_max_length=key_max,
-        factory_reset=xml_bool(doc.get('isSupportFactoryReset')),
+        factory_reset=xml_bool(xml_value(doc.get('isSupportFactoryReset'))),
         web_auth_mode=xml_text(auth_modes),
-        https=xml_bool(xml_get(network, 'isSupportHttps')),
+        https=xml_bool(xml_value(xml_get(network, 'isSupportHttps'))),
+        max_ip_channels=xml_value_int(doc.get('RacmCap', 'inputProxyNums')),
     )
+
+
+def read_capabilities(client):
+    """The device's parsed capabilities, or None when it offers no capabilities document."""
+    doc = client.get_optional(CAPABILITIES_PATH)
+    return parse_capabilities(doc) if doc is not None else None
 
 
 def parse_user_check(doc):
@@ -150,13 +164,13 @@ def parse_lockout_policy(doc):
 def lockout_policy_from_capabilities(doc):
     """Fallback when /ISAPI/Security/illegalLoginLock is not offered: SecurityCap's values."""
     security = doc.get('SecurityCap', default={})
-    supported = xml_bool(xml_get(security, 'issupIllegalLoginLock'))
+    supported = xml_bool(xml_value(xml_get(security, 'issupIllegalLoginLock')))
     if supported is None:
         return None
     return dict(
         enabled=None,
-        max_attempts=xml_int(xml_get(security, 'maxIllegalLoginTimes')),
-        lock_time=xml_int(xml_get(security, 'maxIllegalLoginLockTime')),
+        max_attempts=xml_value_int(xml_get(security, 'maxIllegalLoginTimes')),
+        lock_time=xml_value_int(xml_get(security, 'maxIllegalLoginLockTime')),
         source='capabilities',
     )
 

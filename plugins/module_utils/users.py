@@ -234,10 +234,13 @@ def user_body(account_type, name, level, password=None, user_id=None, login_pass
     body['userName'] = name
     if password is not None:
         body['password'] = password
+    # A level the device did not report (a list without userLevel) is not sent: a partial PUT keeps it.
     if account_type == 'onvif':
-        body['userType'] = ONVIF_TYPES[level]
+        if level is not None:
+            body['userType'] = ONVIF_TYPES[level]
     else:
-        body['userLevel'] = level.capitalize()
+        if level is not None:
+            body['userLevel'] = level.capitalize()
         if login_password is not None:
             body['loginPassword'] = login_password
     return body

@@ -116,6 +116,11 @@ options:
     default: 120
 notes:
   - The code cannot be read back, so idempotency compares platform access (enabled or not) only.
+  - A device without Hik-Connect - its capabilities say C(isSupportEZVIZ) false, or it answers the EZVIZ path
+    as not supported - already has what O(state=absent) asks for - the result is ok, C(changed=false),
+    RV(cloud_supported=false) and a line in RV(notes) that names the reason. With O(state=present) the module
+    fails in one sentence that says the device lacks it. The capabilities are read before the EZVIZ path is
+    requested.
   - O(provider) supports O(state=absent) only; adding a device to an account is not part of this module.
   - Order of a decommission - anything that needs the device online to the cloud (a cloud-account unbind,
     the code rotation) happens before access is switched off.
@@ -281,6 +286,16 @@ account_binding:
       description: What it means for the previous owner.
       type: str
   sample: {"status": "bound", "provider": null, "message": "The previous owner's account still lists the device."}
+cloud_supported:
+  description: The device offers Hik-Connect (EZVIZ) platform access; V(false) when it lacks it.
+  returned: when the device was contacted
+  type: bool
+notes:
+  description: Why nothing was done on the device, when it lacks the feature.
+  returned: when the device has no Hik-Connect
+  type: list
+  elements: str
+  sample: ["no Hik-Connect on this device (its capabilities say isSupportEZVIZ false)"]
 verification_code_changed:
   description: A new verification code was written (or would be, in check mode).
   returned: when the device was contacted
@@ -411,20 +426,36 @@ def cloud_diff(account):
     return before, after
 
 
+def read_platform(client):
+    """(state, why): the device's platform access, or (None, the reason) when the device has none.
+
+    The capabilities are read first: a device whose capabilities say isSupportEZVIZ false is not asked for the
+    EZVIZ path at all. One whose capabilities are silent is asked, and a not-supported answer means the same."""
+    caps = system_mod.read_capabilities(client)
+    if caps is not None and caps.get('cloud_platform') is False:
+        return None, 'its capabilities say isSupportEZVIZ false'
+    try:
+        return platform_mod.read_cloud(client), None
+    except NotSupportedError as exc:
+        return None, '%s answered HTTP %s' % (exc.path, exc.http_status)
+
+
 def device_side(module, client, result):
     """Platform access on the device: returns (before, after)."""
     params = module.params
     state = params['state']
     code = params['verification_code']
-    try:
-        before = platform_mod.read_cloud(client)
-    except NotSupportedError as exc:
-        caps = client.get_optional(system_mod.CAPABILITIES_PATH)
-        hint = ' (its capabilities say isSupportEZVIZ false)' if caps is not None and \
-            system_mod.parse_capabilities(caps).get('cloud_platform') is False else ''
-        module.fail_json(msg='%s: the device does not offer Hik-Connect (EZVIZ) platform access%s; %s answered '
-                             'HTTP %s.' % (client.label, hint, exc.path, exc.http_status),
-                         error=exc.to_dict(), **result)
+    before, why = read_platform(client)
+    result['cloud_supported'] = before is not None
+    if before is None:
+        if state == 'present':
+            module.fail_json(msg='%s: the device does not offer Hik-Connect (EZVIZ) platform access (%s), so it '
+                                 'cannot be switched on.' % (client.label, why), **result)
+        # The state asked for already holds: nothing on the device can reach Hik-Connect.
+        result['notes'] = ['no Hik-Connect on this device (%s)' % why]
+        result['verification_code_changed'] = False
+        result['cloud_before'] = result['cloud_after'] = {}
+        return {}, {}
     result['cloud_before'] = before
     enabled = bool(before.get('enabled'))
     always = params['update_verification_code'] == 'always'

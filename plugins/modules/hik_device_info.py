@@ -102,9 +102,15 @@ device:
       type: str
       sample: DS-2CD2386G2-IU
     serial_number:
-      description: Full serial number.
+      description: Full serial number; V(null) when the device does not report one.
       type: str
       sample: DS-2CD2386G2-IU00000000AAWRJ00000000
+    sub_serial_number:
+      description:
+        - The 9-character serial the cloud (Hik-Connect, Hik-Partner Pro, EZVIZ) knows the device by, as the
+          device reports it (C(subSerialNumber)); V(null) on firmware that does not report it.
+      type: str
+      sample: J00000000
     mac_address:
       description: MAC address, lower case.
       type: str
@@ -146,6 +152,9 @@ device:
 capabilities:
   description:
     - What the device says it supports. A value of V(null) means the device did not say.
+    - A value some firmware states only as attributes (C(<maxIllegalLoginTimes min="3" max="20" def="7"/>))
+      is the default the device declares.
+    - Empty when the device offers no capabilities document (older firmware); RV(notes) says so.
   returned: when C(capabilities) is gathered
   type: dict
   contains:
@@ -206,6 +215,9 @@ capabilities:
     https:
       description: HTTPS is supported.
       type: bool
+    max_ip_channels:
+      description: How many IP channels a recorder takes (C(RacmCap/inputProxyNums)).
+      type: int
 users:
   description: Local (web/SDK) accounts. Passwords are never returned; devices do not reveal them.
   returned: when C(users) is gathered
@@ -278,8 +290,10 @@ channels:
       description: Whether the recorder reaches the camera; V(null) when not reported.
       type: bool
 max_ip_channels:
-  description: How many IP channels the recorder takes (the C(size) of its channel list).
-  returned: when C(channels) is gathered on a recorder that reports it
+  description:
+    - How many IP channels the recorder takes, from its capabilities (C(RacmCap/inputProxyNums)); V(null) when
+      the device does not say. The channel list's C(size) attribute is not the capacity and is not used.
+  returned: when C(channels) is gathered on a device that is not a camera
   type: int
 cloud:
   description: Hik-Connect (EZVIZ) platform access state; empty when not supported.
@@ -329,7 +343,10 @@ password_status:
       type: bool
   sample: {"default_password": false, "risky_password": false}
 notes:
-  description: One line for each part that the device does not offer or that does not apply to it.
+  description:
+    - One line for each part that the device does not offer, that does not apply to it, or whose answer could
+      not be read (an empty or broken document). Such a part is empty in the result; the rest of the device is
+      read all the same, so one missing feature never makes a device unreadable.
   returned: always
   type: list
   elements: str

@@ -123,6 +123,11 @@ options:
 notes:
   - The device's account list cannot reveal passwords, so the diff and all results show names and levels
     only.
+  - A device without ONVIF user management - its capabilities say C(isSupportONVIFUserManagement) false, or it
+    answers the ONVIF path as not supported - already has what O(account_type=onvif) with only absent accounts
+    (or O(purge) and none to keep) asks for - the result is ok, C(changed=false), RV(onvif_supported=false) and a
+    line in RV(notes). Asking for an ONVIF account to be present fails in one sentence that says the device
+    lacks it. The capabilities are read before the ONVIF path is requested.
 seealso:
   - module: camops.hikvision.hik_device_info
 '''
@@ -170,6 +175,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+onvif_supported:
+  description: V(false) when O(account_type=onvif) and the device has no ONVIF user management.
+  returned: when the device lacks ONVIF user management
+  type: bool
+notes:
+  description: Why nothing was done, when the device lacks ONVIF user management.
+  returned: when the device lacks ONVIF user management
+  type: list
+  elements: str
+  sample: ["no ONVIF user management on this device (its capabilities say isSupportONVIFUserManagement false)"]
 users:
   description: The accounts after the run (what they would be, in check mode). New accounts have id C(null)
     in check mode. After a rotation of the login account's password, the list the device returned to the
@@ -252,6 +267,10 @@ ENTRY_SPEC = dict(
 )
 
 
+class DeviceLacksFeature(Exception):
+    """The device does not offer the accounts asked about; the message says how it showed that."""
+
+
 def wanted_entries(params):
     defaults = dict(state=params['state'], update_password=params['update_password'])
     if params['users'] is not None:
@@ -275,6 +294,7 @@ class UserRun(object):
         self.login_name = self.params['username']
         self.login_password = self.params['password']
         self.client = None
+        self.caps = None
         self.recovered = False
         self.result = dict(changed=False, created=[], deleted=[], updated=[], password_changed=[],
                            password_recovered=False)
@@ -290,11 +310,24 @@ class UserRun(object):
                 return entry
         return None
 
+    def read_accounts(self):
+        """The account list. ONVIF accounts: the capabilities first, so that a device whose capabilities say
+        it has no ONVIF user management is not asked for the list; raises DeviceLacksFeature when it lacks it."""
+        if self.account_type != 'onvif':
+            return users_mod.read_users(self.client, self.account_type)
+        self.caps = self.capabilities()
+        if self.caps.get('onvif_users') is False:
+            raise DeviceLacksFeature('its capabilities say isSupportONVIFUserManagement false')
+        try:
+            return users_mod.read_users(self.client, self.account_type)
+        except NotSupportedError as exc:
+            raise DeviceLacksFeature('%s answered HTTP %s' % (exc.path, exc.http_status))
+
     def read_with_recovery(self, wanted):
         """Read the account list; on a refused connection password try the wanted new one, once."""
         self.client = client_from_module(self.module)
         try:
-            return users_mod.read_users(self.client, self.account_type)
+            return self.read_accounts()
         except LockedOutError:
             raise
         except AuthenticationError as refused:
@@ -304,7 +337,7 @@ class UserRun(object):
             self.client.close()
             self.client = client_from_module(self.module, password=entry['password'])
             try:
-                current = users_mod.read_users(self.client, self.account_type)
+                current = self.read_accounts()
             except AuthenticationError as second:
                 raise AuthenticationError(
                     '%s: the device refused both the connection password and the new password for %r (one login '
@@ -331,10 +364,16 @@ class UserRun(object):
             self.fail(str(exc))
         try:
             self._run(wanted)
+        except DeviceLacksFeature as lacks:
+            # The contract for a feature a device lacks: accounts that are to be absent already are.
+            if any(entry['state'] == 'present' for entry in wanted):
+                self.fail('%s: the device does not offer ONVIF user management (%s), so ONVIF accounts cannot be '
+                          'created.' % (self.client.label, lacks))
+            self.result.update(onvif_supported=False, users=[],
+                               notes=['no ONVIF user management on this device (%s)' % lacks])
+            if self.module._diff:
+                self.result['diff'] = dict(before=dict(users=[]), after=dict(users=[]))
         except NotSupportedError as exc:
-            if self.account_type == 'onvif':
-                self.fail('%s: the device does not offer ONVIF user management (%s answered HTTP %s).'
-                          % (exc.host, exc.path, exc.http_status), error=exc.to_dict())
             fail_from_error(self.module, exc, **self.result)
         except ISAPIError as exc:
             # A write may have been sent before the failure: say so rather than claim nothing changed.
@@ -347,10 +386,7 @@ class UserRun(object):
 
     def _run(self, wanted):
         current = self.read_with_recovery(wanted)
-        caps = self.capabilities()
-        if self.account_type == 'onvif' and caps.get('onvif_users') is False:
-            self.fail('%s: the device does not offer ONVIF user management (its capabilities say so).'
-                      % self.client.label)
+        caps = self.caps if self.caps is not None else self.capabilities()
         low, high = users_mod.password_limits(caps)
         max_users = caps.get('max_users') if self.account_type == 'device' else None
         try:

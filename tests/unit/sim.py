@@ -10,7 +10,7 @@ SIMULATOR = os.path.normpath(os.path.join(HERE, '..', 'simulator'))
 if SIMULATOR not in sys.path:
     sys.path.insert(0, SIMULATOR)
 
-from hiksim.server import Fleet, load_profiles  # noqa: E402  pylint: disable=wrong-import-position,unused-import
+from hiksim.server import Fleet, load_profiles, profile_paths  # noqa: E402  pylint: disable=wrong-import-position,unused-import
 
 PROFILE_DIR = os.path.join(SIMULATOR, 'hiksim', 'profiles')
 CAPTURES = sorted(os.path.splitext(name)[0] for name in os.listdir(PROFILE_DIR) if name.endswith('.json'))

@@ -47,6 +47,15 @@ class Route(object):
         self.auth = auth
 
 
+def _content_fault(fault):
+    return fault == 'empty' or isinstance(fault, dict)
+
+
+def _valid_fault(fault):
+    return fault in ('404', '403', 'notSupport', 'empty') or \
+        (isinstance(fault, dict) and set(fault) == {'drop'} and isinstance(fault['drop'], list))
+
+
 def _password_classes(password):
     return sum(1 for test in (str.isdigit, str.islower, str.isupper) if any(test(c) for c in password)) + \
         (1 if any(not c.isalnum() for c in password) else 0)
@@ -92,7 +101,11 @@ class Device(object):
             info['firmwareVersion'] = settings['firmware_version']
         # The 9-character serial the cloud knows the device by: reported as subSerialNumber by the
         # firmware that has that element (cameras in the captures), so only there.
-        self.cloud_serial = settings.get('cloud_serial') or md5_hex(info.get('serialNumber') or name)[:9].upper()
+        captured_sub = xmlio.text(info.get('subSerialNumber'))
+        if settings.get('keep_identity') and captured_sub:  # the capture's own, as for its serial and MAC
+            self.cloud_serial = settings.get('cloud_serial') or captured_sub
+        else:
+            self.cloud_serial = settings.get('cloud_serial') or md5_hex(info.get('serialNumber') or name)[:9].upper()
         if 'subSerialNumber' in info:
             info['subSerialNumber'] = self.cloud_serial
         # Set by the simulated cloud (hiksim.cloud) for devices it holds: True (an account holds the
@@ -101,9 +114,16 @@ class Device(object):
         self.device_info = info
         self.original_device_name = info.get('deviceName')
         self.kind = _kind(info.get('deviceType'), self.model)
-        self.caps = self.paths['System/capabilities']['response']['DeviceCap']
+        # A profile says only what its device said: no capabilities document unless the capture has one.
+        self.caps = (self.paths.get('System/capabilities', {}).get('response') or {}).get('DeviceCap') or {}
         sec = self.caps.get('SecurityCap') or {}
         net = (self.caps.get('SysCap') or {}).get('NetworkCap') or {}
+        self.path_faults = dict((path, str(fault) if isinstance(fault, int) else fault)
+                                for path, fault in (settings.get('path_faults') or {}).items())
+        for path, fault in self.path_faults.items():
+            if not _valid_fault(fault):
+                raise ValueError('%s: path_faults[%r] = %r; give 404, 403, notSupport, empty or {drop: [names]}'
+                                 % (name, path, fault))
         self.max_users = int(xmlio.text(sec.get('supportUserNums'), '32'))
         limit = (sec.get('SecurityLimits') or {}).get('LoginPasswordLenLimit') or {}
         rules = settings.get('password_rules') or {}
@@ -115,15 +135,30 @@ class Device(object):
         self.require_login_password = bool(settings.get('require_login_password', True))
         # Reported by userCheck as isDefaultPassword until the admin password is changed.
         self.default_password = bool(settings.get('default_password', False))
-        self.onvif_supported = xmlio.as_bool(sec.get('isSupportONVIFUserManagement')) is True
+        # Features the device shows: a capability flag that says true, or a recorded answer of the feature's
+        # own path. Anything more is an explicit overlay in the fleet file (onvif_supported, ezviz_supported,
+        # user_check_supported, lockout_policy_supported), never a default.
+        captured_ezviz = (self.paths.get('System/Network/EZVIZ') or {}).get('response')
+        self.onvif_supported = xmlio.as_bool(sec.get('isSupportONVIFUserManagement')) is True or \
+            'response' in (self.paths.get('Security/ONVIF/users') or {})
         if 'onvif_supported' in settings:
             self.onvif_supported = bool(settings['onvif_supported'])
-        self.ezviz_supported = xmlio.as_bool(net.get('isSupportEZVIZ')) is True
+        self.ezviz_supported = xmlio.as_bool(net.get('isSupportEZVIZ')) is True or captured_ezviz is not None
         if 'ezviz_supported' in settings:
             self.ezviz_supported = bool(settings['ezviz_supported'])
+        self.user_check_supported = xmlio.as_bool(sec.get('isSupportUserCheck')) is True or \
+            'response' in (self.paths.get('Security/userCheck') or {})
+        if 'user_check_supported' in settings:
+            self.user_check_supported = bool(settings['user_check_supported'])
+        self.lockout_policy_supported = xmlio.as_bool(sec.get('issupIllegalLoginLock')) is True or \
+            'response' in (self.paths.get('Security/illegalLoginLock') or {})
+        if 'lockout_policy_supported' in settings:
+            self.lockout_policy_supported = bool(settings['lockout_policy_supported'])
         self.reports_bind_status = bool(settings.get('reports_bind_status', True))
-        self.lock_flag = xmlio.as_bool(sec.get('issupIllegalLoginLock'))
-        self.config_export = xmlio.as_bool(sec.get('isSupportConfigFileExport')) is True
+        self._overlay_capabilities(settings)
+        # Configuration export is core ISAPI on cameras and recorders alike (isapi.md 7.3): offered unless the
+        # capabilities say isSupportConfigFileExport false.
+        self.config_export = xmlio.as_bool(sec.get('isSupportConfigFileExport')) is not False
         self.require_secret_key = bool(settings.get('require_secret_key', False))
         self.reboot_seconds = float(settings.get('reboot_seconds', 3))
         self.register_delay = float(settings.get('register_delay', 0.5))
@@ -138,8 +173,9 @@ class Device(object):
                                   nonce_max_uses=settings.get('nonce_max_uses'),
                                   nonce_overuse_counts=bool(settings.get('nonce_overuse_counts', True)), clock=clock)
         lockout = settings.get('lockout') or {}
-        self.auth.max_failures = int(lockout.get('max_attempts', 5))
-        self.auth.lock_seconds = int(lockout.get('lock_seconds', 1800))
+        self.auth.max_failures = int(lockout.get('max_attempts', xmlio.value(sec.get('maxIllegalLoginTimes'), 5)))
+        self.auth.lock_seconds = int(lockout.get('lock_seconds',
+                                                 60 * int(xmlio.value(sec.get('maxIllegalLoginLockTime'), 30))))
         self.auth.lock_enabled = bool(lockout.get('enabled', True))
         self.admin_password = settings.get('password', DEFAULT_PASSWORD)
         self.faults = {}
@@ -150,6 +186,26 @@ class Device(object):
         self.config_generation = 0
         self._init_state(settings)
         self.reset_counters()
+
+    # The capability flag each feature overlay sets, so that an overlaid device stays coherent: its
+    # capabilities say what it does. Where the capture has no capabilities document, none is made up.
+    OVERLAY_FLAGS = (('ezviz_supported', ('SysCap', 'NetworkCap', 'isSupportEZVIZ')),
+                     ('onvif_supported', ('SecurityCap', 'isSupportONVIFUserManagement')),
+                     ('user_check_supported', ('SecurityCap', 'isSupportUserCheck')),
+                     ('lockout_policy_supported', ('SecurityCap', 'issupIllegalLoginLock')))
+
+    def _overlay_capabilities(self, settings):
+        given = [(key, path) for key, path in self.OVERLAY_FLAGS if key in settings]
+        if not given or 'response' not in self.paths.get('System/capabilities', {}):
+            return
+        self.paths = dict(self.paths)
+        self.paths['System/capabilities'] = copy.deepcopy(self.paths['System/capabilities'])
+        self.caps = self.paths['System/capabilities']['response']['DeviceCap']
+        for key, path in given:
+            node = self.caps
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = 'true' if settings[key] else 'false'
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -168,13 +224,23 @@ class Device(object):
             self._seed_onvif_user(user)
         self.ezviz = dict(enabled=False, verification_code='', bind_status='unbind', registered_at=None,
                           server=EZVIZ_SERVER, extra={})
+        captured = ((self.paths.get('System/Network/EZVIZ') or {}).get('response') or {}).get('EZVIZ')
+        if captured is not None and self.ezviz_supported:
+            self._seed_ezviz_from_capture(captured)
         if settings.get('ezviz'):
+            if not self.ezviz_supported:
+                raise ValueError('%s: the fleet gives Hik-Connect (ezviz) state, but profile %s does not offer it; '
+                                 'add ezviz_supported: true as an explicit overlay' % (self.name, self.profile_name))
             self._seed_ezviz(settings['ezviz'])
+        if settings.get('onvif_users') and not self.onvif_supported:
+            raise ValueError('%s: the fleet gives ONVIF users, but profile %s does not offer ONVIF user management; '
+                             'add onvif_supported: true as an explicit overlay' % (self.name, self.profile_name))
         self.analog_channels = []
         self.channels = {}
         self.channel_passwords = {}
         self.channel_online = {}
         self.max_ip_channels = 0
+        self.list_size = None
         self.repeat_child_ns = False
         self._init_channels(settings)
 
@@ -188,6 +254,19 @@ class Device(object):
         uid = int(user.get('id') or self._free_id(self.onvif_users, 1, 32))
         self.onvif_users[uid] = dict(id=uid, name=user['name'], password=user.get('password', DEFAULT_PASSWORD),
                                      type=user.get('type', user.get('level', 'mediaUser')))
+
+    def _seed_ezviz_from_capture(self, captured):
+        """The recorded EZVIZ answer as the initial state; children the simulator does not model round-trip."""
+        known = ('enabled', 'registerStatus', 'serverAddress', 'verificationCode', 'bindStatus')
+        host = xmlio.text((captured.get('serverAddress') or {}).get('hostName')) \
+            if isinstance(captured.get('serverAddress'), dict) else None
+        self.ezviz.update(enabled=xmlio.as_bool(captured.get('enabled')) is True,
+                          bind_status=xmlio.text(captured.get('bindStatus')) or 'unbind',
+                          server=host or EZVIZ_SERVER,
+                          extra=dict((k, v) for k, v in captured.items() if k not in known and not k.startswith('@')))
+        self.reports_bind_status = 'bindStatus' in captured
+        if self.ezviz['enabled']:
+            self.ezviz['registered_at'] = self.clock() if xmlio.as_bool(captured.get('registerStatus')) else None
 
     def _seed_ezviz(self, data):
         for key in ('enabled', 'verification_code', 'bind_status', 'server'):
@@ -208,7 +287,11 @@ class Device(object):
             self.analog_channels = xmlio.as_list(analog.get('VideoInputChannel'))
         if not self.has_input_proxy:
             return
-        self.max_ip_channels = int(listing.get('@size') or 0)
+        # The list's size attribute is served as recorded; it is not the capacity (isapi.md 5.2), which is
+        # the capabilities' RacmCap/inputProxyNums where the device gives it.
+        self.list_size = listing.get('@size')
+        capacity = xmlio.value((self.caps.get('RacmCap') or {}).get('inputProxyNums'))
+        self.max_ip_channels = int(capacity) if capacity and capacity.isdigit() else int(self.list_size or 0)
         captured = xmlio.as_list(listing.get('InputProxyChannel'))
         self.repeat_child_ns = any('@xmlns' in c for c in captured)
         if 'channels' in settings:
@@ -422,7 +505,10 @@ class Device(object):
             if method == 'GET' and self._take_fault('malformed_xml'):
                 return Response(200, b'<?xml version="1.0" encoding="UTF-8"?>\n<DeviceInfo><model>DS-2')
             user = self.users_by_name().get(outcome.user)
-            if route is None:
+            fault = self.path_faults.get(path[len('/ISAPI/'):]) if path.startswith('/ISAPI/') else None
+            if fault is not None and (method == 'GET' or not _content_fault(fault)):
+                return self._path_fault(fault, method, path, query, body, user, route, match)
+            if route is None or self.recorded_status(path) is not None:
                 return self._captured(method, path)
             handler = route.handlers.get(method)
             if handler is None:
@@ -434,6 +520,25 @@ class Device(object):
             except xmlio.BadXml:
                 return self._status(400, 5 if body and body.strip() else 6,
                                     'badXmlFormat' if body and body.strip() else 'badXmlContent', path)
+
+    def _path_fault(self, fault, method, path, query, body, user, route, match):
+        """A variant's answer for one path (fleet setting path_faults): a refusal, or a changed document."""
+        if fault == '404':
+            return Response(404, b'<!DOCTYPE html><html><body>404 Not Found</body></html>', content_type='text/html')
+        if fault == '403':
+            return self._status(403, 4, 'invalidOperation', path)
+        if fault == 'notSupport':
+            return self._status(403, 4, 'notSupport', path)
+        if route is None or self.recorded_status(path) is not None:
+            response = self._captured(method, path)
+        else:
+            response = route.handlers[method](self, method, path, query, body, user, match) \
+                if method in route.handlers else self._status(400, 4, 'methodNotAllowed', path)
+        if response.status != 200 or not response.body.lstrip().startswith(b'<'):
+            return response
+        if fault == 'empty':
+            return Response(200, b'', content_type=response.content_type)
+        return Response(200, xmlio.drop_elements(response.body, fault['drop']), content_type=response.content_type)
 
     def users_by_name(self):
         return dict((u['name'], u) for u in self.users.values())
@@ -496,10 +601,19 @@ class Device(object):
         response.headers = [('WWW-Authenticate', h) for h in headers]
         return response
 
+    def unsupported(self, path):
+        """How a device answers a path it does not offer (isapi.md 8.6): 404 with a notSupport ResponseStatus."""
+        return self._status(404, 4, 'notSupport', path)
+
+    def recorded_status(self, path):
+        """The capture's status-only entry for ``path`` (a refusal it recorded), else None."""
+        entry = self.paths.get(path[len('/ISAPI/'):]) if path.startswith('/ISAPI/') else None
+        return entry if entry is not None and 'status_code' in entry else None
+
     def _captured(self, method, path):
         entry = self.paths.get(path[len('/ISAPI/'):]) if path.startswith('/ISAPI/') else None
         if entry is None:
-            return self._status(404, 4, 'notSupport', path)
+            return self.unsupported(path)
         if method != 'GET':
             return self._status(400, 4, 'methodNotAllowed', path)
         if 'status_code' in entry:
@@ -544,10 +658,12 @@ def h_device_info(dev, method, path, query, body, user, match):  # [3.1]
 
 
 def h_capabilities(dev, method, path, query, body, user, match):  # [3.2]
-    return Response(200, xmlio.render_raw(dev.paths['System/capabilities']['response'], dev.version))
+    return dev._captured(method, path)  # as recorded; a device whose capture has none does not offer it
 
 
 def h_user_check(dev, method, path, query, body, user, match):  # [1.2]
+    if not dev.user_check_supported:
+        return dev.unsupported(path)
     risky = user is not None and user.get('password') and _password_classes(user['password']) < 3
     return dev.xml('userCheck', dict(statusValue='200', statusString='OK',
                                      isDefaultPassword='true' if dev.default_password and user['id'] == 1 else 'false',
@@ -555,8 +671,8 @@ def h_user_check(dev, method, path, query, body, user, match):  # [1.2]
 
 
 def h_lockout(dev, method, path, query, body, user, match):  # [1.4]
-    if dev.lock_flag is False:
-        return dev._status(403, 4, 'notSupport', path)
+    if not dev.lockout_policy_supported:
+        return dev.unsupported(path)
     if method == 'GET':
         return dev.xml('IllegalLoginLock', dict(enabled='true' if dev.auth.lock_enabled else 'false',
                                                 maxIllegalLoginTimes=str(dev.auth.max_failures),
@@ -645,7 +761,7 @@ def h_user(dev, method, path, query, body, user, match):
 
 def _onvif_guard(dev, path):
     if not dev.onvif_supported:
-        return dev._status(403, 4, 'notSupport', path)
+        return dev.unsupported(path)
     return None
 
 
@@ -715,7 +831,10 @@ def _channel_xml(dev, cid):
 
 def _recorder_guard(dev, path):
     if not dev.has_input_proxy:
-        return dev._status(403, 4, 'invalidOperation', path)
+        recorded = dev.recorded_status('/ISAPI/ContentMgmt/InputProxy/channels')
+        if recorded is not None:  # a camera refuses every InputProxy path as it refused the list
+            return dev._captured('GET', '/ISAPI/ContentMgmt/InputProxy/channels')
+        return dev.unsupported(path)
     return None
 
 
@@ -724,7 +843,7 @@ def h_channels(dev, method, path, query, body, user, match):  # [5.1-5.3]
     if refusal:
         return refusal
     if method == 'GET':
-        content = {'@size': str(dev.max_ip_channels)}
+        content = {'@size': dev.list_size if dev.list_size is not None else str(dev.max_ip_channels)}
         if dev.channels:
             content['InputProxyChannel'] = [_channel_xml(dev, cid) for cid in sorted(dev.channels)]
         return dev.xml('InputProxyChannelList', content)
@@ -835,7 +954,7 @@ def h_video_inputs(dev, method, path, query, body, user, match):  # [5.5]
 
 def _ezviz_guard(dev, path):
     if not dev.ezviz_supported:
-        return dev._status(403, 4, 'notSupport', path)
+        return dev.unsupported(path)
     return None
 
 
@@ -922,6 +1041,8 @@ def h_factory_reset(dev, method, path, query, body, user, match):  # [7.2]
 
 
 def h_config(dev, method, path, query, body, user, match):  # [7.3]
+    if not dev.config_export:
+        return dev.unsupported(path)
     if dev.require_secret_key or 'secretkey' in query:
         key = query.get('secretkey') or ''
         if not re.match(r'^[0-9a-fA-F]{32,}$', key) or len(key) % 32:

@@ -21,12 +21,34 @@ GENERIC_PROFILES = {'ipc': 'DS-2CD2386G2-IU', 'nvr': 'DS-7608NXI-I2', 'nvr-v1': 
                     'dvr': 'iDS-7204HUHI-M1', 'thermal': 'DS-2TD1228-2-QA'}
 
 
+def profile_paths(data):
+    """The recorded answers of a profile file: {"paths": ...} (hiksim's own format, with source and kind) or a
+    diagnostics dump as recorded ({"data": {"ISAPI": ...}}), each entry normalised by normalise_entry."""
+    paths = data.get('paths')
+    if paths is None:
+        paths = (data.get('data') or {}).get('ISAPI') or {}
+    return dict((path, normalise_entry(entry)) for path, entry in paths.items())
+
+
+def normalise_entry(entry):
+    """{"response": ...} or {"status_code": N} as recorded; a recorded client error (such as an
+    ISAPIForbiddenError of the tool that captured it) becomes the status it stands for."""
+    if not isinstance(entry, dict) or 'response' in entry or 'status_code' in entry:
+        return entry
+    text = json.dumps(entry.get('error', entry))
+    for words, status in (('Forbidden', 403), ('NotFound', 404), ('Not Found', 404), ('Unauthorized', 401),
+                          ('BadRequest', 400), ('Bad Request', 400)):
+        if words in text:
+            return dict(status_code=status)
+    return dict(status_code=500)
+
+
 def load_profiles(directory=PROFILE_DIR):
     profiles = {}
     for path in sorted(glob.glob(os.path.join(directory, '*.json'))):
         name = os.path.splitext(os.path.basename(path))[0]
         with open(path, encoding='utf-8') as handle:
-            profiles[name] = dict(name=name, paths=json.load(handle)['paths'])
+            profiles[name] = dict(name=name, paths=profile_paths(json.load(handle)))
     for alias, target in GENERIC_PROFILES.items():
         if target in profiles:
             profiles[alias] = dict(profiles[target], name=alias)
@@ -317,9 +339,10 @@ class Fleet(object):
                         recorder_of[cam.name] = device.name
         for device in self.devices.values():
             hostvars = dict(ansible_host=device.address, hik_port=device.port, hik_username=device.users[1]['name'],
-                            hik_password=device.users[1]['password'], hik_serial=device.serial_number,
-                            hik_model=device.model, hik_kind=device.kind,
+                            hik_password=device.users[1]['password'], hik_model=device.model, hik_kind=device.kind,
                             hik_cloud_serial=device.cloud_serial)
+            if device.device_info.get('serialNumber'):  # only a serial the device reports
+                hostvars['hik_serial'] = device.device_info['serialNumber']
             if device.site:
                 hostvars['hik_site'] = device.site
             if device.tls:

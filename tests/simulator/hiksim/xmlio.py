@@ -87,6 +87,31 @@ def text(value, default=None):
     return str(value).strip()
 
 
+def value(node, default=None):
+    """A capability's value: its text, else its ``def`` attribute (firmware that gives only min/max/def)."""
+    found = text(node)
+    if found is None and isinstance(node, dict):
+        found = node.get('@def')
+    return default if found is None else found
+
+
+def drop_elements(body, names):
+    """``body`` (XML bytes) without the elements whose local name is in ``names``, anywhere in the tree."""
+    names = set(names)
+    declaration = body.split(b'?>', 1)[0] + b'?>\n' if body.lstrip().startswith(b'<?xml') else b''
+
+    def walk(node):
+        if isinstance(node, dict):
+            return dict((k, walk(v)) for k, v in node.items() if k.split(':')[-1] not in names)
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    document = walk(xmltodict.parse(body, disable_entities=True))
+    text_out = xmltodict.unparse(document, full_document=False, pretty=True, indent='  ')
+    return declaration + text_out.encode('utf-8')
+
+
 def as_bool(value):
     t = (text(value) or '').lower()
     if t == 'true':

@@ -35,6 +35,12 @@ hiksim_start() {
     done
     HIKSIM_CONTROL="$(python -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"])' "$HIKSIM_DIR/ready.json")"
     export HIKSIM_DIR HIKSIM_INVENTORY HIKSIM_CONTROL HIKSIM_PROFILES HIKSIM_PID
+    # Every playbook's warnings go to a log under the collection's tests/output/, which scripts/test.sh reads
+    # for deprecation warnings after the stage (ansible-test passes no environment variable of ours through).
+    local logs="${sim%/tests/simulator}/tests/output/ansible-logs"
+    mkdir -p "$logs"
+    ANSIBLE_LOG_PATH="$logs/$(basename "$(pwd)").log"
+    export ANSIBLE_LOG_PATH
     # Modules run on the controller (connection: local) with the interpreter that runs the tests.
     ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
     export ANSIBLE_PYTHON_INTERPRETER

@@ -48,7 +48,8 @@ def test_wrong_password_fails_once_and_is_never_retried(fleet):
     with pytest.raises(AuthenticationError) as first:
         client.get('/ISAPI/System/deviceInfo')
     assert not isinstance(first.value, LockedOutError)
-    assert 'refused the credentials' in str(first.value) and first.value.retry_login_time == 4
+    # DS-2CD2386G2-IU's capabilities give maxIllegalLoginTimes def="7": six attempts left after this one.
+    assert 'refused the credentials' in str(first.value) and first.value.retry_login_time == 6
     with pytest.raises(AuthenticationError):
         client.get('/ISAPI/System/deviceInfo')  # refused locally: nothing sent
     counters = fleet.counters('cam')
@@ -248,7 +249,7 @@ def test_gather_everything_from_every_profile(fleet, name):
     facts = gather(client, resolve_subsets(['all']))
     device = fleet.device(name)
     assert facts['device']['model'] == device.model
-    assert facts['device']['serial_number'] == device.serial_number
+    assert facts['device']['serial_number'] == device.device_info.get('serialNumber')  # None where not reported
     assert facts['users'] == [dict(id=1, name='admin', level='administrator')]
     assert [c['id'] for c in facts['channels'] if c['type'] == 'ip'] == sorted(device.channels)
     assert fleet.counters(name)['writes'] == 0

@@ -122,3 +122,10 @@ def test_bodies():
     onvif = users.user_body('onvif', 'vms', 'viewer', password='P')
     assert onvif == dict(userName='vms', password='P', userType='mediaUser')
     assert users.onvif_level('mediaUser') == 'viewer' and users.onvif_level('Operator') == 'operator'
+
+
+def test_a_level_the_device_did_not_report_is_not_sent():
+    # A user list without userLevel (firmware that drops it) still lets the admin password be rotated.
+    body = users.user_body('device', 'admin', None, password='New-Pass-2024', user_id=1, login_password='Old-Pass-1')
+    assert 'userLevel' not in body and body['password'] == 'New-Pass-2024'
+    assert 'userType' not in users.user_body('onvif', 'vms', None, password='Onvif-2024x', user_id=3)

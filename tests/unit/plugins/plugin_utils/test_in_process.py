@@ -147,3 +147,18 @@ def test_hik_device_info_returns_the_limit_it_found(fleet):
     assert not unlimited.get('warnings')
     refused = run_module('hik_device_info', dict(args, nonce_max_uses=0))
     assert refused['failed'] and refused['msg'] == 'nonce_max_uses must be at least 1, got 0.'
+
+
+def test_a_device_without_hik_connect_already_has_it_absent_and_is_not_asked(fleet):
+    from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD as password
+    host = fleet.device('noezviz')
+    conn = dict(host=host.address, port=host.port, password=password)
+    absent = run_module('hik_cloud_binding', dict(conn, state='absent', rotate_verification_code=True), diff=True)
+    assert not absent.get('failed') and not absent['changed'] and absent['cloud_supported'] is False
+    assert absent['notes'] == ['no Hik-Connect on this device (its capabilities say isSupportEZVIZ false)']
+    present = run_module('hik_cloud_binding', dict(conn, state='present', verification_code='Abc123456'))
+    assert present['failed'] and present['msg'].endswith('so it cannot be switched on.')
+    requested = fleet.counters('noezviz')['by_request']
+    assert 'GET /ISAPI/System/capabilities' in requested
+    assert not [key for key in requested if 'EZVIZ' in key], requested  # capabilities first: never asked
+    assert fleet.counters('noezviz')['writes'] == 0
