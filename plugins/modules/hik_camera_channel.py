@@ -141,6 +141,10 @@ options:
 notes:
   - The recorder has no batch call; the aggregate form sends one request per channel, removals first.
   - An update sends the camera's address (to identify it) and the fields that change.
+  - A device without an IP channel list (a camera, or a recorder whose firmware does not offer
+    C(/ISAPI/ContentMgmt/InputProxy/channels)) already has what O(state=absent) asks for - the result is ok,
+    C(changed=false), RV(channels_supported=false) and a line in RV(notes). A channel to be present fails in
+    one sentence that says the device has no IP channel list.
 seealso:
   - module: camops.hikvision.hik_device_info
 '''
@@ -185,6 +189,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+channels_supported:
+  description: V(false) when the device has no IP channel list (then only O(state=absent) succeeds).
+  returned: when the device has no IP channel list
+  type: bool
+notes:
+  description: Why nothing was done, when the device has no IP channel list.
+  returned: when the device has no IP channel list
+  type: list
+  elements: str
+  sample: ["no IP channel list on this device (/ISAPI/ContentMgmt/InputProxy/channels answered HTTP 404)"]
 channels:
   description: The recorder's IP channels after the run (what they would be, in check mode). A channel
     added in check mode without O(channel_id) has id C(null).
@@ -316,6 +330,12 @@ def run(module):
         try:
             current, analog = channels_mod.read_channels(client, with_analog=with_analog)
         except NotSupportedError as exc:
+            if all(entry['state'] == 'absent' for entry in wanted):
+                # The contract for a feature a device lacks: a channel that is to be absent already is.
+                result.update(channels_supported=False, channels=[],
+                              notes=['no IP channel list on this device (%s answered HTTP %s)'
+                                     % (exc.path, exc.http_status)])
+                module.exit_json(**result)
             module.fail_json(msg='%s: not a recorder: the device has no IP channel list (%s answered HTTP %s).'
                              % (client.label, exc.path, exc.http_status), error=exc.to_dict(), **result)
         try:

@@ -301,7 +301,8 @@ def base_devices(names):
     for index, name in enumerate(names):
         facts = FACTS[name]
         devices.append(dict(name=name, profile=name, address='127.0.80.%d' % (index + 1), keep_identity=True,
-                            hostvars=dict(conf_has_channels=facts['channel_list'])))
+                            hostvars=dict(conf_has_channels=facts['channel_list'],
+                                          conf_recorder=facts['device_type'] in ('nvr', 'dvr'))))
     return devices
 
 
@@ -359,6 +360,11 @@ def stage_base(names, workdir, failures, table):
                            '%s: %s predicted changed=%s in check mode, the real run said %s'
                            % (name, module, result.get('changed'), done.get('changed')))
             failures.check(not repeat.get('changed'), '%s: %s changed again on the second run' % (name, module))
+        absent = real.get('hik_camera_channel absent') or {}
+        if want['device_type'] in ('nvr', 'dvr'):
+            failures.check(not absent.get('failed') and not absent.get('changed') and
+                           (want['channel_list'] or absent.get('channels_supported') is False),
+                           '%s: hik_camera_channel state=absent gave %r' % (name, absent))
         cloud = real.get('hik_cloud_binding') or {}
         if not want['cloud_offered']:
             failures.check(cloud.get('cloud_supported') is False and not cloud.get('changed')
@@ -488,22 +494,27 @@ def stage_variants(names, workdir, failures, table):
             meta = device['meta']
             conn = dict(host=device['address'], port=PORT, username='admin', password=PASSWORD)
             calls = [
-                ('hik_device_info', dict(conn), False),
-                ('hik_cloud_binding', dict(conn, state='absent'), True),
-                ('hik_user', dict(conn, name='conformance', configured_password='Conf-Test-2024x', level='viewer'), True),
-                ('hik_user', dict(conn, account_type='onvif', users=[], purge=True), True),
-                ('hik_config_backup', dict(conn, dest=os.path.join(workdir, 'variants', device['name'] + '.bin')), True),
+                ('hik_device_info', '', dict(conn), False),
+                ('hik_cloud_binding', 'absent', dict(conn, state='absent'), True),
+                ('hik_user', 'present', dict(conn, name='conformance', configured_password='Conf-Test-2024x',
+                                             level='viewer'), True),
+                ('hik_user', 'onvif purge', dict(conn, account_type='onvif', users=[], purge=True), True),
+                ('hik_config_backup', '', dict(conn, dest=os.path.join(workdir, 'variants', device['name'] + '.bin')),
+                 True),
             ]
             if FACTS[meta['profile']]['channel_list']:
-                calls.append(('hik_camera_channel', dict(conn, state='present', ip_address='127.0.99.1',
-                                                         camera_password='Conf-Cam-2024x'), True))
+                calls.append(('hik_camera_channel', 'present', dict(conn, state='present', ip_address='127.0.99.1',
+                                                                    camera_password='Conf-Cam-2024x'), True))
+            if FACTS[meta['profile']]['device_type'] in ('nvr', 'dvr'):
+                calls.append(('hik_camera_channel', 'absent', dict(conn, state='absent', ip_address='127.0.99.2'),
+                              True))
             before = fleet.devices[device['name']].counters['writes']
-            for module, params, check_mode in calls:
+            for module, label, params, check_mode in calls:
                 try:
                     result = run_module(module, params, check_mode=check_mode)
                 except Exception as exc:  # pylint: disable=broad-except
                     result = dict(failed=True, msg='exception %r' % exc)
-                cell = (meta['path'], meta['fault'], module)
+                cell = (meta['path'], meta['fault'], ('%s %s' % (module, label)).strip())
                 ok = not result.get('failed')
                 failures.check(ok or one_sentence(result.get('msg')), '%s: %s failed without one sentence: %r'
                                % (device['name'], module, result.get('msg')))
