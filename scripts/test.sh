@@ -135,7 +135,7 @@ for stage in "${STAGES[@]}"; do
         sanity) run_stage sanity ansible-test sanity --python 3.11 --color no --exclude tests/simulator/hiksim/profiles/ ;;
         units) run_stage units ansible-test units --python 3.11 --color no ;;
         integration) run_stage integration stage_integration ;;
-        conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs ;;
+        conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs --both-paths ;;
         integration-lowest) run_stage integration-lowest stage_integration_lowest ;;
         conformance-lowest) run_stage conformance-lowest env PATH="$LOWEST_PATH" python tests/conformance/conformance.py --docs docs/devices.md --check-docs ;;
         lint) run_stage lint ansible-lint --profile production --offline ;;

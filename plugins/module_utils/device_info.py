@@ -67,7 +67,7 @@ def gather(client, subsets):
 
     if 'users' in subsets:
         doc = _optional(client, users_mod.USERS_PATH, notes, 'users')
-        result['users'] = users_mod.parse_user_list(doc) if doc is not None else []
+        result['users'] = users_mod.parse_users(doc) if doc is not None else []
 
     if 'onvif_users' in subsets:
         result['onvif_users'] = []
@@ -76,7 +76,7 @@ def gather(client, subsets):
         else:
             doc = _optional(client, users_mod.ONVIF_USERS_PATH, notes, 'onvif_users')
             if doc is not None:
-                result['onvif_users'] = users_mod.parse_onvif_user_list(doc)
+                result['onvif_users'] = users_mod.parse_users(doc, 'onvif')
 
     if 'channels' in subsets:
         result['channels'] = []

@@ -60,6 +60,36 @@ def generate_code(length=CODE_MAX):
             return code
 
 
+def plan_platform(state, before, code=None, rotate=False, always=False):
+    """What the device's Hik-Connect step does (pure): from the desired ``state``, the device's ``before``
+    (parse_ezviz), a given ``code``, ``rotate`` (generate a new code) and ``always`` (write the code even when
+    access does not change). Returns {change_access, write_code, generate, writes, after}: ``writes`` are the
+    PUTs in order as (enabled, with_code) - a code is rotated while access is still on, then access goes off -
+    and ``after`` the predicted state. ValueError when access is to be switched on without a code."""
+    enabled = bool(before.get('enabled'))
+    if state == 'absent':
+        change_access = enabled
+        write_code = (code is not None or rotate) and (change_access or always)
+    else:
+        change_access = not enabled
+        if change_access and code is None:
+            raise ValueError('platform access is off; verification_code is required to switch it on')
+        write_code = code is not None and (change_access or always)
+    if not (change_access or write_code):
+        writes = []
+    elif state == 'absent' and enabled:
+        writes = ([(True, True)] if write_code else []) + [(False, False)]
+    elif state == 'absent':
+        writes = [(False, True)]
+    else:
+        writes = [(True, bool(write_code))]
+    after = dict(before, enabled=(state == 'present'))
+    if state == 'absent':
+        after['registered'] = False
+    return dict(change_access=bool(change_access), write_code=bool(write_code),
+                generate=bool(write_code and code is None), writes=writes, after=after)
+
+
 def read_cloud(client):
     return parse_ezviz(client.get(EZVIZ_PATH))
 

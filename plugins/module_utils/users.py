@@ -21,31 +21,18 @@ def normalise_level(value):
     return _LEVELS.get(text, text or None)
 
 
-def parse_user_list(doc):
-    """UserList (device accounts) -> [{id, name, level}], sorted by id. Nothing else is copied."""
+def parse_users(doc, account_type='device'):
+    """UserList -> [{id, name, level}], sorted by id; nothing else is copied. The level of a device account is
+    its userLevel (normalised), of an ONVIF account its userType."""
     users = []
     for node in as_list(doc.get('User')):
         if not isinstance(node, dict):
             continue
-        users.append(dict(
-            id=xml_int(node.get('id')),
-            name=xml_text(node.get('userName')),
-            level=normalise_level(xml_text(node.get('userLevel'))),
-        ))
-    return sorted(users, key=lambda u: (u['id'] is None, u['id']))
-
-
-def parse_onvif_user_list(doc):
-    """UserList (ONVIF accounts) -> [{id, name, level}] where level is the ONVIF userType."""
-    users = []
-    for node in as_list(doc.get('User')):
-        if not isinstance(node, dict):
-            continue
-        users.append(dict(
-            id=xml_int(node.get('id')),
-            name=xml_text(node.get('userName')),
-            level=xml_text(node.get('userType')),
-        ))
+        if account_type == 'onvif':
+            level = xml_text(node.get('userType'))
+        else:
+            level = normalise_level(xml_text(node.get('userLevel')))
+        users.append(dict(id=xml_int(node.get('id')), name=xml_text(node.get('userName')), level=level))
     return sorted(users, key=lambda u: (u['id'] is None, u['id']))
 
 
@@ -256,13 +243,11 @@ def users_path(account_type):
 
 def read_users(client, account_type):
     """The account list as [{id, name, level}], levels as administrator/operator/viewer."""
-    doc = client.get(users_path(account_type))
+    users = parse_users(client.get(users_path(account_type)), account_type)
     if account_type == 'onvif':
-        users = parse_onvif_user_list(doc)
         for user in users:
             user['level'] = onvif_level(user['level'])
-        return users
-    return parse_user_list(doc)
+    return users
 
 
 def apply_plan(client, account_type, plan, login_password):

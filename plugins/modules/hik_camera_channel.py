@@ -19,8 +19,13 @@ description:
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
   - camops.hikvision.connection
 attributes:
+  idempotent:
+    description: A second run with the same arguments changes nothing and reports C(changed=false).
+    support: full
   check_mode:
     description: Reads the channel list and reports what would change; sends no write request.
     support: full
@@ -147,6 +152,7 @@ notes:
     one sentence that says the device has no IP channel list.
 seealso:
   - module: camops.hikvision.hik_device_info
+  - module: camops.hikvision.hik_user
 '''
 
 EXAMPLES = r'''
@@ -255,9 +261,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import channels as channels_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error,
+    connection_argument_spec,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError, NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
 
 FIELDS = dict(
     state=dict(type='str', choices=['present', 'absent']),
@@ -325,7 +332,8 @@ def run(module):
     except ValueError as exc:
         module.fail_json(msg=str(exc), **result)
     with_analog = any(e.get('channel_id') is not None or e.get('name') for e in wanted)
-    client = client_from_module(module)
+    runner = Runner(module)
+    client = runner.connect()
     try:
         try:
             current, analog = channels_mod.read_channels(client, with_analog=with_analog)
@@ -353,10 +361,9 @@ def run(module):
         if module._diff:
             result['diff'] = dict(before=dict(channels=_view(current)), after=dict(channels=_view(after)))
     except ISAPIError as exc:
-        result['changed'] = bool(client.writes_sent)
-        fail_from_error(module, exc, **result)
+        runner.fail(exc, **result)
     finally:
-        client.close()
+        runner.close()
     module.exit_json(**result)
 
 

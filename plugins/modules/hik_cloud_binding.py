@@ -28,9 +28,14 @@ description:
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
   - camops.hikvision.connection
   - camops.hikvision.cloud
 attributes:
+  idempotent:
+    description: A second run with the same arguments changes nothing and reports C(changed=false).
+    support: full
   check_mode:
     description: Reads the device and reports what would change; sends no write request.
     support: full
@@ -132,6 +137,7 @@ seealso:
   - name: EZVIZ Open Platform
     description: The EZVIZ developer API (device/delete, RAM sub-accounts, device trust).
     link: https://open.ezvizlife.com/
+  - module: camops.hikvision.hik_credential
 '''
 
 EXAMPLES = r'''
@@ -319,9 +325,10 @@ from ansible_collections.camops.hikvision.plugins.module_utils.cloud.providers i
     CLOUD_ARGUMENT_SPEC, provider_from_params, serial_problem,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    check_libraries, client_from_module, connection_argument_spec, fail_from_error,
+    check_libraries, connection_argument_spec,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError, NotSupportedError, xml_text
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
 
 STILL_LISTED = ("The device still reports bind_status 'bind': the previous owner's Hik-Connect account lists it "
                 "until it is deleted there (in the app or through a cloud provider); with platform access off and "
@@ -457,23 +464,16 @@ def device_side(module, client, result):
         result['cloud_before'] = result['cloud_after'] = {}
         return {}, {}
     result['cloud_before'] = before
-    enabled = bool(before.get('enabled'))
-    always = params['update_verification_code'] == 'always'
-
-    if state == 'absent':
-        change_access = enabled
-        want_code = code is not None or params['rotate_verification_code']
-        write_code = want_code and (change_access or always)
-    else:
-        change_access = not enabled
-        if change_access and code is None:
-            module.fail_json(msg='%s: platform access is off; verification_code is required to switch it on.'
-                             % client.label, **result)
-        write_code = code is not None and (change_access or always)
+    try:
+        plan = platform_mod.plan_platform(state, before, code, rotate=params['rotate_verification_code'],
+                                          always=params['update_verification_code'] == 'always')
+    except ValueError as exc:
+        module.fail_json(msg='%s: %s.' % (client.label, exc), **result)
+    change_access, write_code = plan['change_access'], plan['write_code']
 
     if write_code:
         low, high = platform_mod.code_limits(client.get_optional(platform_mod.EZVIZ_CAPABILITIES_PATH))
-        if code is None:
+        if plan['generate']:
             code = platform_mod.generate_code(high)
             result['verification_code'] = code
         problem = platform_mod.code_problem(code, low, high)
@@ -482,21 +482,12 @@ def device_side(module, client, result):
                              **dict((k, v) for k, v in result.items() if k != 'verification_code'))
 
     result['changed'] = bool(result['changed'] or change_access or write_code)
-    result['verification_code_changed'] = bool(write_code)
-    after = dict(before, enabled=(state == 'present'))  # the prediction, for check mode
-    if state == 'absent':
-        after['registered'] = False
+    result['verification_code_changed'] = write_code
+    after = plan['after']  # the prediction, for check mode
     waiting = state == 'present' and params['wait_registered'] and not module.check_mode
-    if (change_access or write_code) and not module.check_mode:
-        if state == 'absent' and enabled:
-            if write_code:
-                # Rotate while the device is still online to the cloud, then switch access off.
-                platform_mod.set_enabled(client, True, code)
-            platform_mod.set_enabled(client, False)
-        elif state == 'absent':
-            platform_mod.set_enabled(client, False, code)
-        else:
-            platform_mod.set_enabled(client, True, code if write_code else None)
+    if plan['writes'] and not module.check_mode:
+        for enabled, with_code in plan['writes']:
+            platform_mod.set_enabled(client, enabled, code if with_code else None)
         if not waiting:
             after = platform_mod.read_cloud(client)
     if waiting:
@@ -550,7 +541,8 @@ def run(module):
         module.exit_json(**result)
 
     result['verification_code_changed'] = False
-    client = client_from_module(module)
+    runner = Runner(module)
+    client = runner.connect()
     try:
         if provider is not None:
             serial = device_serial(module, client, result)
@@ -569,10 +561,9 @@ def run(module):
                     cloud_diff(account)
     except ISAPIError as exc:
         # A generated code stays in the result: it may already be set on the device.
-        result['changed'] = bool(result['changed'] or client.writes_sent)
-        fail_from_error(module, exc, **result)
+        runner.fail(exc, changed_elsewhere=bool(provider is not None and provider.writes), **result)
     finally:
-        client.close()
+        runner.close()
         if provider is not None:
             provider.close()
     module.exit_json(**result)

@@ -17,8 +17,13 @@ description:
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
   - camops.hikvision.connection
 attributes:
+  idempotent:
+    description: A second run with the same arguments changes nothing and reports C(changed=false).
+    support: full
   check_mode:
     description: Reports whether the file would be written; downloads and writes nothing.
     support: full
@@ -48,6 +53,7 @@ notes:
   - The file format is the vendor's own and opaque; keep it with the device's serial number.
 seealso:
   - module: camops.hikvision.hik_factory_reset
+  - module: camops.hikvision.hik_device_info
 '''
 
 EXAMPLES = r'''
@@ -135,8 +141,7 @@ def run(module):
     try:
         params = None
         if secret_key is not None:
-            caps_doc = client.get_optional(system_mod.CAPABILITIES_PATH)
-            caps = system_mod.parse_capabilities(caps_doc) if caps_doc is not None else {}
+            caps = system_mod.read_capabilities(client) or {}
             low = caps.get('config_secret_key_min_length') or 1
             high = caps.get('config_secret_key_max_length')
             if len(secret_key) < low or (high and len(secret_key) > high):

@@ -23,7 +23,13 @@ description:
     C(serial_number), C(updated)."
 author:
   - camops.hikvision maintainers (@camops)
+extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.controller
 attributes:
+  idempotent:
+    description: A second run with the same arguments changes nothing and reports C(changed=false).
+    support: full
   check_mode:
     description: C(state=present) reports whether the record would change and writes nothing.
     support: full
@@ -93,6 +99,7 @@ notes:
     transfer roles take their own task files for reading and writing records; see the roles' documentation.
 seealso:
   - module: camops.hikvision.hik_user
+  - module: camops.hikvision.hik_report
 '''
 
 EXAMPLES = r'''

@@ -17,8 +17,13 @@ description:
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
   - camops.hikvision.connection
 attributes:
+  idempotent:
+    description: A second run with the same arguments changes nothing and reports C(changed=false).
+    support: full
   check_mode:
     description: The module only reads, so it runs the same way in check mode.
     support: full
@@ -43,6 +48,11 @@ options:
         password first, the new one as the alternate - at the cost of at most one failed login.
       - RV(password_used) says which one worked.
     type: str
+seealso:
+  - module: camops.hikvision.hik_user
+  - module: camops.hikvision.hik_camera_channel
+  - module: camops.hikvision.hik_cloud_binding
+  - module: camops.hikvision.hik_factory_reset
 '''
 
 EXAMPLES = r'''
@@ -356,12 +366,11 @@ notes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error, nonce_max_uses,
+    connection_argument_spec, fail_from_error, nonce_max_uses,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.device_info import SUBSETS, gather, resolve_subsets
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
-    AuthenticationError, ISAPIError, LockedOutError,
-)
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
 
 
 def module_args():
@@ -381,26 +390,19 @@ def run(module):
         subsets = resolve_subsets(module.params['gather_subset'])
     except ValueError as exc:
         module.fail_json(msg='%s Valid names: all, %s.' % (exc, ', '.join(SUBSETS)))
-    alternate = module.params['alternate_password']
-    used = 'password'
-    client = client_from_module(module)
+    runner = Runner(module)
     try:
-        try:
-            facts = gather(client, subsets)
-        except LockedOutError:
-            raise
-        except AuthenticationError:
-            if not alternate or alternate == module.params['password']:
-                raise
-            client.close()
-            used = 'alternate_password'
-            client = client_from_module(module, password=alternate)
-            facts = gather(client, subsets)
+        facts = runner.login(lambda client: gather(client, subsets), fallback=module.params['alternate_password'])
     except ISAPIError as exc:
-        fail_from_error(module, exc, changed=False, password_used=used, nonce_max_uses=nonce_max_uses(module))
+        fail_from_error(module, exc, changed=False, password_used=_used(runner),
+                        nonce_max_uses=nonce_max_uses(module))
     finally:
-        client.close()
-    module.exit_json(changed=False, password_used=used, nonce_max_uses=nonce_max_uses(module), **facts)
+        runner.close()
+    module.exit_json(changed=False, password_used=_used(runner), nonce_max_uses=nonce_max_uses(module), **facts)
+
+
+def _used(runner):
+    return 'alternate_password' if runner.used_fallback else 'password'
 
 
 def main():

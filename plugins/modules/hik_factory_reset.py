@@ -20,9 +20,14 @@ description:
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
   - camops.hikvision.connection
   - camops.hikvision.wait
 attributes:
+  idempotent:
+    description: An action - every run that is not in check mode sends it again.
+    support: none
   check_mode:
     description: Reads the serial number and checks the guard, then reports the reset it would do without
       sending it.
@@ -47,6 +52,7 @@ options:
 seealso:
   - module: camops.hikvision.hik_config_backup
   - module: camops.hikvision.hik_reboot
+  - module: camops.hikvision.hik_device_info
 '''
 
 EXAMPLES = r'''
@@ -104,9 +110,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    WAIT_ARGUMENT_SPEC, client_from_module, connection_argument_spec, fail_from_error, restart,
+    WAIT_ARGUMENT_SPEC, connection_argument_spec, restart,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
 
 
 def module_args():
@@ -130,16 +137,20 @@ def run(module):
         module.fail_json(msg='confirm_serial must be the serial number of the device to reset.', **result)
     if module.params['wait_timeout'] <= 0:
         module.fail_json(msg='wait_timeout must be a positive number of seconds.', **result)
-    client = client_from_module(module)
+    runner = Runner(module)
+    client = runner.connect()
     try:
         device = system_mod.parse_device_info(client.get(system_mod.DEVICE_INFO_PATH))
         serial = device['serial_number'] or ''
         result['serial_number'] = serial
+        if not serial.strip():
+            # Nothing to match confirm_serial against (an empty confirm_serial would match it): never reset.
+            module.fail_json(msg='%s: refusing to reset: the device reports no serial number, so confirm_serial '
+                                 'cannot be checked; nothing was sent.' % client.label, **result)
         if serial.strip().upper() != confirm.upper():
             module.fail_json(msg='%s: refusing to reset: the device reports serial number %r but confirm_serial is %r; '
                                  'nothing was sent.' % (client.label, serial, confirm), **result)
-        caps_doc = client.get_optional(system_mod.CAPABILITIES_PATH)
-        if caps_doc is not None and system_mod.parse_capabilities(caps_doc).get('factory_reset') is False:
+        if (system_mod.read_capabilities(client) or {}).get('factory_reset') is False:
             module.fail_json(msg='%s: the device does not offer a factory reset (isSupportFactoryReset false).'
                              % client.label, **result)
         if module.check_mode:
@@ -150,9 +161,11 @@ def run(module):
         if module.params['wait']:
             result['activated'] = system_mod.parse_activated(client.get_optional(system_mod.ACTIVATE_STATUS_PATH))
     except ISAPIError as exc:
-        fail_from_error(module, exc, **result)
+        # A restart request whose answer was lost may have been applied: changed and write_state say so.
+        runner.fail(exc, changed_elsewhere=result.get('changed'), **result)
     finally:
         client.close()
+        runner.close()
     module.exit_json(**result)
 
 

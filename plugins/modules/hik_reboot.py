@@ -16,9 +16,14 @@ description:
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
   - camops.hikvision.connection
   - camops.hikvision.wait
 attributes:
+  idempotent:
+    description: An action - every run that is not in check mode sends it again.
+    support: none
   check_mode:
     description: Checks that the device answers with the credentials, then reports the reboot it would do
       without sending it.
@@ -28,6 +33,7 @@ attributes:
     support: none
 seealso:
   - module: camops.hikvision.hik_factory_reset
+  - module: camops.hikvision.hik_device_info
 '''
 
 EXAMPLES = r'''
@@ -67,9 +73,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    WAIT_ARGUMENT_SPEC, client_from_module, connection_argument_spec, fail_from_error, restart,
+    WAIT_ARGUMENT_SPEC, connection_argument_spec, restart,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
 
 
 def module_args():
@@ -87,7 +94,8 @@ def run(module):
     if module.params['wait_timeout'] <= 0:
         module.fail_json(msg='wait_timeout must be a positive number of seconds.')
     result = dict(changed=False, rebooted=False)
-    client = client_from_module(module)
+    runner = Runner(module)
+    client = runner.connect()
     try:
         client.get(system_mod.DEVICE_INFO_PATH)  # credentials and reachability first
         if module.check_mode:
@@ -96,9 +104,11 @@ def run(module):
         if module.params['wait']:
             client.get(system_mod.DEVICE_INFO_PATH)  # back, and the credentials still work
     except ISAPIError as exc:
-        fail_from_error(module, exc, **result)
+        # A restart request whose answer was lost may have been applied: changed and write_state say so.
+        runner.fail(exc, changed_elsewhere=result.get('changed'), **result)
     finally:
         client.close()
+        runner.close()
     module.exit_json(**result)
 
 

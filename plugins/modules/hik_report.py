@@ -18,7 +18,13 @@ description:
     in the controller's worker process.
 author:
   - camops.hikvision maintainers (@camops)
+extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.controller
 attributes:
+  idempotent:
+    description: A second run with the same arguments changes nothing and reports C(changed=false).
+    support: full
   check_mode:
     description: Reports which files would be written; writes nothing.
     support: full

@@ -18,8 +18,13 @@ description:
 author:
   - camops.hikvision maintainers (@camops)
 extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
   - camops.hikvision.connection
 attributes:
+  idempotent:
+    description: A second run with the same arguments changes nothing and reports C(changed=false).
+    support: full
   check_mode:
     description: Reads the device and reports what would change; sends no write request.
     support: full
@@ -130,6 +135,7 @@ notes:
     lacks it. The capabilities are read before the ONVIF path is requested.
 seealso:
   - module: camops.hikvision.hik_device_info
+  - module: camops.hikvision.hik_credential
 '''
 
 EXAMPLES = r'''
@@ -252,11 +258,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error,
+    connection_argument_spec,
 )
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
-    AuthenticationError, ISAPIError, LockedOutError, NotSupportedError,
+    AuthenticationError, ISAPIError, NotSupportedError,
 )
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
 
 ENTRY_SPEC = dict(
     name=dict(type='str', required=True),
@@ -293,8 +300,8 @@ class UserRun(object):
         self.account_type = self.params['account_type']
         self.login_name = self.params['username']
         self.login_password = self.params['password']
+        self.runner = Runner(module)
         self.client = None
-        self.caps = None
         self.recovered = False
         self.result = dict(changed=False, created=[], deleted=[], updated=[], password_changed=[],
                            password_recovered=False)
@@ -310,50 +317,32 @@ class UserRun(object):
                 return entry
         return None
 
-    def read_accounts(self):
+    def read_accounts(self, client):
         """The account list. ONVIF accounts: the capabilities first, so that a device whose capabilities say
         it has no ONVIF user management is not asked for the list; raises DeviceLacksFeature when it lacks it."""
         if self.account_type != 'onvif':
-            return users_mod.read_users(self.client, self.account_type)
-        self.caps = self.capabilities()
-        if self.caps.get('onvif_users') is False:
+            return users_mod.read_users(client, self.account_type)
+        if self.runner.capabilities().get('onvif_users') is False:
             raise DeviceLacksFeature('its capabilities say isSupportONVIFUserManagement false')
         try:
-            return users_mod.read_users(self.client, self.account_type)
+            return users_mod.read_users(client, self.account_type)
         except NotSupportedError as exc:
             raise DeviceLacksFeature('%s answered HTTP %s' % (exc.path, exc.http_status))
 
     def read_with_recovery(self, wanted):
-        """Read the account list; on a refused connection password try the wanted new one, once."""
-        self.client = client_from_module(self.module)
-        try:
-            return self.read_accounts()
-        except LockedOutError:
-            raise
-        except AuthenticationError as refused:
-            entry = self.login_entry(wanted)
-            if entry is None or entry['password'] == self.login_password:
-                raise
-            self.client.close()
-            self.client = client_from_module(self.module, password=entry['password'])
-            try:
-                current = self.read_accounts()
-            except AuthenticationError as second:
-                raise AuthenticationError(
-                    '%s: the device refused both the connection password and the new password for %r (one login '
-                    'each); nothing was changed and no further login was attempted.' % (refused.host, self.login_name),
-                    host=refused.host, method=second.method, path=second.path, http_status=401,
-                    retry_login_time=second.retry_login_time)
+        """Read the account list; on a refused connection password try the wanted new one, once (the
+        runner's login rule: a rotation an earlier run may already have done)."""
+        entry = self.login_entry(wanted)
+        fallback = entry['password'] if entry is not None else None
+        current = self.runner.login(self.read_accounts, fallback=fallback, login_name=self.login_name)
+        self.client = self.runner.client
+        if self.runner.used_fallback:
             self.recovered = True
-            self.login_password = entry['password']
+            self.login_password = fallback
             self.result['password_recovered'] = True
             self.module.warn('The device refused the connection password for %r but accepted the new one: '
                              'the rotation had already been done, nothing was written for it.' % self.login_name)
-            return current
-
-    def capabilities(self):
-        doc = self.client.get_optional(system_mod.CAPABILITIES_PATH)
-        return system_mod.parse_capabilities(doc) if doc is not None else {}
+        return current
 
     def run(self):
         try:
@@ -368,25 +357,21 @@ class UserRun(object):
             # The contract for a feature a device lacks: accounts that are to be absent already are.
             if any(entry['state'] == 'present' for entry in wanted):
                 self.fail('%s: the device does not offer ONVIF user management (%s), so ONVIF accounts cannot be '
-                          'created.' % (self.client.label, lacks))
+                          'created.' % (self.runner.client.label, lacks))
             self.result.update(onvif_supported=False, users=[],
                                notes=['no ONVIF user management on this device (%s)' % lacks])
             if self.module._diff:
                 self.result['diff'] = dict(before=dict(users=[]), after=dict(users=[]))
-        except NotSupportedError as exc:
-            fail_from_error(self.module, exc, **self.result)
         except ISAPIError as exc:
-            # A write may have been sent before the failure: say so rather than claim nothing changed.
-            self.result['changed'] = bool(self.client is not None and self.client.writes_sent)
-            fail_from_error(self.module, exc, **self.result)
+            # changed says whether a write of the run (the rotation's included) was applied or may have been.
+            self.runner.fail(exc, **self.result)
         finally:
-            if self.client is not None:
-                self.client.close()
+            self.runner.close()
         self.module.exit_json(**self.result)
 
     def _run(self, wanted):
         current = self.read_with_recovery(wanted)
-        caps = self.caps if self.caps is not None else self.capabilities()
+        caps = self.runner.capabilities()
         low, high = users_mod.password_limits(caps)
         max_users = caps.get('max_users') if self.account_type == 'device' else None
         try:
@@ -436,7 +421,7 @@ class UserRun(object):
         self.client.close()
         verified = dict(new_password_accepted=False, old_password_rejected=None)
         self.result['verified'] = verified
-        self.client = client_from_module(self.module, password=entry['password'])
+        self.client = self.runner.connect(password=entry['password'])
         try:
             read_back = users_mod.read_users(self.client, 'device')
         except AuthenticationError as exc:
@@ -445,7 +430,7 @@ class UserRun(object):
                       % (self.client.label, user['name'], exc), error=exc.to_dict())
         verified['new_password_accepted'] = True
         if self.params['verify_old_rejected']:
-            probe = client_from_module(self.module, password=old)
+            probe = self.runner.connect(password=old)
             try:
                 probe.get(system_mod.DEVICE_INFO_PATH)
             except AuthenticationError:

@@ -118,10 +118,10 @@ def test_user_lists_never_carry_passwords():
     doc = parse_xml(b'<UserList version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">'
                     b'<User><id>2</id><userName>op</userName><userLevel>Operator</userLevel><password>leak</password></User>'
                     b'<User><id>1</id><userName>admin</userName><userLevel>Administrator</userLevel></User></UserList>')
-    parsed = users.parse_user_list(doc)
+    parsed = users.parse_users(doc)
     assert parsed == [dict(id=1, name='admin', level='administrator'), dict(id=2, name='op', level='operator')]
-    onvif = users.parse_onvif_user_list(parse_xml(
-        b'<UserList><User><id>1</id><userName>vms</userName><userType>mediaUser</userType></User></UserList>'))
+    onvif = users.parse_users(parse_xml(
+        b'<UserList><User><id>1</id><userName>vms</userName><userType>mediaUser</userType></User></UserList>'), 'onvif')
     assert onvif == [dict(id=1, name='vms', level='mediaUser')]
 
 

@@ -53,3 +53,37 @@ def test_wait_registered_is_bounded():
 
     state, waited = platform.wait_registered(Client(), 5, interval=2, clock=lambda: now[0], sleep=sleep)
     assert state['registered'] is False and waited == 5
+
+
+ON = dict(enabled=True, registered=True, bind_status='bind', server='litedev.hik-connect.com')
+OFF = dict(enabled=False, registered=False, bind_status='unbind', server='litedev.hik-connect.com')
+
+
+@pytest.mark.parametrize('state, before, code, rotate, always, writes, changed', [
+    # Off on a device that is on: the new code first (while it is online to the cloud), then access off.
+    ('absent', ON, 'Abc123456', False, False, [(True, True), (False, False)], True),
+    ('absent', ON, None, True, False, [(True, True), (False, False)], True),
+    ('absent', ON, None, False, False, [(False, False)], True),
+    # Already off: nothing, unless the code is to be written always.
+    ('absent', OFF, 'Abc123456', False, False, [], False),
+    ('absent', OFF, 'Abc123456', False, True, [(False, True)], True),
+    ('absent', {}, None, True, False, [], False),  # a device that reports nothing is not switched on or off
+    # On with the new owner's code; already on: nothing unless always.
+    ('present', OFF, 'Abc123456', False, False, [(True, True)], True),
+    ('present', ON, 'Abc123456', False, False, [], False),
+    ('present', ON, 'Abc123456', False, True, [(True, True)], True),
+])
+def test_plan_platform(state, before, code, rotate, always, writes, changed):
+    kept = dict(before)
+    plan = platform.plan_platform(state, before, code, rotate=rotate, always=always)
+    assert before == kept  # the device's reported state is not modified
+    assert plan['writes'] == writes
+    assert (plan['change_access'] or plan['write_code']) is changed
+    assert plan['generate'] is bool(rotate and plan['write_code'])
+    assert plan['after']['enabled'] is (state == 'present')
+
+
+def test_plan_platform_needs_a_code_to_switch_on():
+    with pytest.raises(ValueError) as refused:
+        platform.plan_platform('present', OFF)
+    assert 'verification_code is required' in str(refused.value)

@@ -1,0 +1,147 @@
+"""The runner's login rule, the most lockout-sensitive one: a refused password is never sent again, at most
+one deliberate extra login with a fallback, nothing more to a locked device. Real HTTP and Digest."""
+
+import pytest
+
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import AuthenticationError, LockedOutError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD
+
+
+class Module(object):  # what the runner and client_from_module read of an AnsibleModule
+    def __init__(self, device, password):
+        self.params = dict(host=device.address, port=device.port, protocol='http', username='admin', password=password,
+                           validate_certs=True, ca_path=None, timeout=10, nonce_max_uses=None)
+        self.warnings = []
+
+    def fail_json(self, **kwargs):
+        raise AssertionError(kwargs)
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+
+def read(client):
+    return client.get('/ISAPI/System/deviceInfo').get('model')
+
+
+@pytest.fixture(autouse=True)
+def clean(fleet):
+    for name in ('cam', 'lockme'):
+        fleet.device(name).auth.unlock_all()
+        fleet.device(name).reset_counters()
+
+
+def test_the_connection_password_is_enough(fleet):
+    runner = Runner(Module(fleet.device('cam'), PASSWORD))
+    assert runner.login(read, fallback='Other-pass-1') and not runner.used_fallback
+    assert runner.capabilities() is runner.capabilities()  # read once
+    assert fleet.counters('cam')['by_request']['GET /ISAPI/System/capabilities'] == 1
+    runner.close()
+    assert fleet.counters('cam')['failed_logins'] == 0
+
+
+def test_one_refused_login_then_the_fallback(fleet):
+    runner = Runner(Module(fleet.device('cam'), 'Wrong-pass-1'))
+    assert runner.login(read, fallback=PASSWORD) and runner.used_fallback
+    assert runner.writes_sent == 0
+    runner.close()
+    assert fleet.counters('cam')['failed_logins'] == 1
+
+
+@pytest.mark.parametrize('fallback', [None, '', 'Wrong-pass-1'])
+def test_no_fallback_or_the_same_password_is_not_tried_again(fleet, fallback):
+    runner = Runner(Module(fleet.device('cam'), 'Wrong-pass-1'))
+    with pytest.raises(AuthenticationError) as refused:
+        runner.login(read, fallback=fallback)
+    assert 'they were not retried' in str(refused.value) and not runner.used_fallback
+    assert fleet.counters('cam')['failed_logins'] == 1
+
+
+def test_both_refused_is_one_sentence_and_two_attempts(fleet):
+    runner = Runner(Module(fleet.device('cam'), 'Wrong-pass-1'))
+    with pytest.raises(AuthenticationError) as refused:
+        runner.login(read, fallback='Wrong-pass-2', login_name='admin')
+    assert str(refused.value).endswith("refused both the connection password and the fallback password for 'admin' "
+                                       "(one login each); nothing was changed and no further login was attempted.")
+    assert not runner.used_fallback and fleet.counters('cam')['failed_logins'] == 2
+
+
+def test_a_locked_device_gets_no_fallback(fleet):
+    device = fleet.device('lockme')  # locks after 3 failed logins
+    for dummy in range(3):
+        with pytest.raises(AuthenticationError):
+            Runner(Module(device, 'Wrong-pass-1')).login(read)
+    device.reset_counters()
+    runner = Runner(Module(device, 'Wrong-pass-1'))
+    with pytest.raises(LockedOutError):
+        runner.login(read, fallback=PASSWORD)
+    assert fleet.counters('lockme')['requests'] == 1  # the first request is answered 'locked': nothing more
+
+
+class FakeClient(object):
+    def __init__(self, acknowledged=0, unanswered=0, sent=0):
+        self.writes_acknowledged, self.writes_unanswered, self.writes_sent = acknowledged, unanswered, sent
+
+    def close(self):
+        pass
+
+
+class Failed(Exception):
+    pass
+
+
+@pytest.mark.parametrize('clients, elsewhere, changed, state', [
+    ([], False, False, 'none'),
+    ([FakeClient(sent=2)], False, False, 'none'),  # both refused by the device: nothing applied
+    ([FakeClient(acknowledged=1, sent=2)], False, True, 'confirmed'),
+    ([FakeClient(sent=1), FakeClient(unanswered=1, sent=1)], False, True, 'unconfirmed'),  # answer lost
+    ([FakeClient(sent=1)], True, True, 'none'),  # a cloud account changed, the device refused
+])
+def test_changed_on_failure_says_what_may_have_been_applied(clients, elsewhere, changed, state):
+    class Module(object):
+        params = {}
+
+        def fail_json(self, **kwargs):
+            raise Failed(kwargs)
+    runner = Runner(Module())
+    runner.clients = clients
+    with pytest.raises(Failed) as failed:
+        runner.fail(AuthenticationError('x: refused.'), changed_elsewhere=elsewhere, created=[])
+    result = failed.value.args[0]
+    assert result['changed'] is changed and result['write_state'] == state and result['msg'] == 'x: refused.'
+
+
+def test_the_client_counts_acknowledged_refused_and_unanswered_writes(fleet):
+    import socket
+    import threading
+    from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+        BadRequestError, DeviceUnreachableError, ISAPIClient,
+    )
+    device = fleet.device('cam')
+    client = ISAPIClient(device.address, 'admin', PASSWORD, port=device.port, sleep=lambda _s: None)
+    client.put('/ISAPI/System/Network/EZVIZ', 'EZVIZ', {'enabled': 'false'})
+    with pytest.raises(BadRequestError):  # the device answers, refusing it: not applied
+        client.put('/ISAPI/System/Network/EZVIZ', 'EZVIZ', {'enabled': 'maybe'})
+    assert (client.writes_sent, client.writes_acknowledged, client.writes_unanswered) == (2, 1, 0)
+    # A device that takes the request and closes the connection without an answer: it may have applied it.
+    listener = socket.socket()
+    listener.bind(('127.0.2.200', 0))
+    listener.listen(1)
+
+    def swallow():
+        conn, dummy = listener.accept()
+        conn.recv(65536)
+        conn.close()
+    thread = threading.Thread(target=swallow, daemon=True)
+    thread.start()
+    lost = ISAPIClient('127.0.2.200', 'admin', PASSWORD, port=listener.getsockname()[1], sleep=lambda _s: None)
+    with pytest.raises(DeviceUnreachableError):
+        lost.put('/ISAPI/System/reboot', data=b'')
+    thread.join(5)
+    listener.close()
+    assert (lost.writes_sent, lost.writes_acknowledged, lost.writes_unanswered) == (1, 0, 1)
+    refused = ISAPIClient('127.0.2.201', 'admin', PASSWORD, port=9, sleep=lambda _s: None, timeout=1)
+    with pytest.raises(DeviceUnreachableError):  # nothing listens: the request never went out
+        refused.put('/ISAPI/System/reboot', data=b'')
+    assert refused.writes_unanswered == 0
