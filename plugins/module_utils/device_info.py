@@ -110,8 +110,8 @@ def gather(client, subsets):
     if 'lockout_policy' in subsets:
         policy = None
         if caps.get('lockout_policy') is not False:
-            quiet = []  # the capabilities' values stand in for a lock policy the device does not offer
-            doc = _optional(client, system_mod.LOCKOUT_PATH, quiet, 'lockout_policy')
+            # No note here: the capabilities' values stand in for a lock policy the device does not offer.
+            doc = client.get_optional(system_mod.LOCKOUT_PATH)
             policy = system_mod.parse_lockout_policy(doc) if doc is not None else None
         if policy is None and caps_doc is not None:
             policy = system_mod.lockout_policy_from_capabilities(caps_doc)

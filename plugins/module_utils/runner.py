@@ -41,7 +41,6 @@ class Runner(object):
         """``read(client)`` with the connection password; when the device refuses that password (and does not
         say it is locked) and a different ``fallback`` is given, once more with the fallback. At most one
         refused login per run. Returns what ``read`` returned; ``used_fallback`` says which password worked."""
-        self.client = None
         self.client = self.connect()
         try:
             return read(self.client)
@@ -71,11 +70,6 @@ class Runner(object):
         if self._capabilities is _UNREAD:
             self._capabilities = system_mod.read_capabilities(self.client) or {}
         return self._capabilities
-
-    @property
-    def writes_sent(self):
-        """Write requests sent by this run (any of its clients)."""
-        return sum(client.writes_sent for client in self.clients)
 
     def write_state(self):
         """What the run's writes did to the device, as far as it is known: ``none`` (none was applied: none
