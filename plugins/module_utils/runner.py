@@ -3,39 +3,169 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What a module does once with a device, written once: the clients' lifetime, the login with at most one
-fallback password, the capabilities read once, and the writes the run sent.
+"""What every device module does, written once (the way netbox.netbox's base module gives every module check
+and diff mode): the connection options checked before any request, the clients' lifetime and the Digest
+nonce limit they learn, the login with at most one fallback password, the capabilities read once, check mode,
+a diff without secrets, and one sentence for every failure with an honest ``changed``.
+
+A module is its options (specs.py), its documentation, and a plan/apply pair::
+
+    def plan(runner):      # reads only; returns a Plan (changed, before/after for the diff)
+    def apply(runner, plan):  # the writes; never called in check mode or when nothing is to change
+
+    Runner(module, result=dict(...)).execute(plan, apply)
 
 The lockout rule lives here: a password the device refused is never sent again, and a run makes at most one
 deliberate extra login (with a fallback password, a rotation that an earlier run may already have done);
 a device that says it is locked gets nothing more.
 """
 
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.common import client_from_module
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import AuthenticationError, LockedOutError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+    HAS_REQUESTS, HAS_XMLTODICT, REQUESTS_IMPORT_ERROR, XMLTODICT_IMPORT_ERROR,
+    AuthenticationError, ISAPIClient, ISAPIError, LockedOutError,
+)
 
 _UNREAD = object()
 
 
-class Runner(object):
-    """One module run against one device. ``client`` is the client of the password that worked."""
+class Refusal(Exception):
+    """A module's one-sentence refusal (an input the device cannot take, a guard that holds): the module fails
+    with the result so far; ``extra`` is added to it."""
 
-    def __init__(self, module):
+    def __init__(self, msg, **extra):
+        Exception.__init__(self, msg)
+        self.extra = extra
+
+
+class Plan(object):
+    """What a module's plan found: whether anything is to change, the diff's ``before`` and ``after`` (no
+    secrets; None for a module without a diff) and whatever the module's apply needs (``data``)."""
+
+    def __init__(self, changed=False, before=None, after=None, **data):
+        self.changed = bool(changed)
+        self.before = before
+        self.after = after
+        self.data = data
+
+
+def check_libraries(module):
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    if not HAS_XMLTODICT:
+        module.fail_json(msg=missing_required_lib('xmltodict'), exception=str(XMLTODICT_IMPORT_ERROR))
+
+
+def connection_problem(params):
+    """Why the connection options cannot work, in one sentence, or None."""
+    if params['timeout'] <= 0:
+        return 'timeout must be a positive number of seconds, got %s.' % params['timeout']
+    if params['port'] is not None and not 0 < params['port'] < 65536:
+        return 'port must be between 1 and 65535, got %s.' % params['port']
+    if params['nonce_max_uses'] is not None and params['nonce_max_uses'] < 1:
+        return 'nonce_max_uses must be at least 1, got %s.' % params['nonce_max_uses']
+    if params.get('wait_timeout') is not None and params['wait_timeout'] <= 0:
+        return 'wait_timeout must be a positive number of seconds.'
+    return None
+
+
+def nonce_limit_warning(client, limit):
+    """What a module says when the device refused a Digest nonce's next use (ISAPIAuth learned the limit)."""
+    return ('%s: the device accepts a Digest nonce for %d request(s) and refused the next one without a new challenge '
+            '(a nonce limit, not a wrong password), so the client fetched a new nonce and sent the request again; '
+            'set nonce_max_uses: %d for this device (hik_nonce_max_uses in the roles\' inventory) so that none of '
+            'its requests is refused, since it may count a refusal as a failed login.' % (client.label, limit, limit))
+
+
+class Runner(object):
+    """One module run against one device. ``client`` is the client of the password that worked; ``result`` is
+    the module's result, kept by the runner so that a failure reports what was done before it."""
+
+    def __init__(self, module, result=None):
         self.module = module
+        self.params = module.params
+        self.check_mode = bool(getattr(module, 'check_mode', False))
+        # AnsibleModule sets _diff from the task's diff mode (the in-process stand-in does the same).
+        self.diff_mode = bool(getattr(module, '_diff', False))
+        self.result = dict(changed=False) if result is None else result
+        self.result.setdefault('changed', False)
         self.client = None
         self.clients = []
         self.used_fallback = False
+        self.changed_elsewhere = lambda: False  # a change the run made outside the device (a cloud account)
         self._capabilities = _UNREAD
 
+    # ---- the run -------------------------------------------------------------------------------------------
+    def execute(self, plan, apply=None, needs_device=True):
+        """Run the module: ``plan(runner)`` (reads only) returns a Plan; ``apply(runner, plan)`` makes it so,
+        except in check mode. ``changed`` is the plan's (apply may set ``plan.changed`` to what it found); a
+        failure is one sentence with ``changed`` true only when a write was acknowledged or may have been
+        applied. Ends the module (exit_json or fail_json)."""
+        check_libraries(self.module)
+        if needs_device:
+            problem = connection_problem(self.params)
+            if problem:
+                self.module.fail_json(msg=problem, **self.result)
+        try:
+            planned = plan(self)
+            self.result['changed'] = planned.changed
+            if planned.changed and apply is not None and not self.check_mode:
+                apply(self, planned)
+                self.result['changed'] = planned.changed
+            if self.diff_mode and planned.before is not None:
+                self.result['diff'] = dict(before=planned.before, after=planned.after)
+        except Refusal as refusal:
+            self.fail(str(refusal), **refusal.extra)
+        except ISAPIError as exc:
+            self.fail(str(exc), error=exc.to_dict())
+        finally:
+            self.close()
+        self.module.exit_json(**self.result)
+
+    def fail(self, msg, **extra):
+        """Fail the module with one sentence. ``changed`` is true when a write was acknowledged or may have
+        been applied (its answer lost), never for writes the device refused; ``write_state`` says which."""
+        state = self.write_state()
+        result = dict(self.result, **extra)
+        result['changed'] = state != 'none' or bool(self.changed_elsewhere())
+        result['write_state'] = state
+        self.close()
+        self.module.fail_json(msg=msg, **result)
+
+    def warn(self, warning):
+        self.module.warn(warning)
+
+    # ---- clients -------------------------------------------------------------------------------------------
+    def new_client(self, password=None, **overrides):
+        """A client for the module's device that the run does not keep (a liveness probe)."""
+        params = self.params
+        kwargs = dict(
+            host=params['host'], port=params['port'], protocol=params['protocol'], username=params['username'],
+            password=params['password'] if password is None else password,
+            validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'],
+            nonce_max_uses=self.nonce_max_uses(),
+            on_nonce_limit=lambda client, limit: self.warn(nonce_limit_warning(client, limit)),
+        )
+        kwargs.update(overrides)
+        return ISAPIClient(**kwargs)
+
     def connect(self, password=None, **overrides):
-        """A new client for the module's device (the connection password unless ``password`` is given); the
-        first one is the run's ``client``."""
-        client = client_from_module(self.module, password=password, **overrides)
+        """A new client of the run (the connection password unless ``password`` is given); the first one is
+        the run's ``client``. Each starts with the lowest nonce limit an earlier client of the run learned."""
+        client = self.new_client(password=password, **overrides)
         self.clients.append(client)
         if self.client is None:
             self.client = client
         return client
+
+    def nonce_max_uses(self):
+        """The Digest nonce limit for the run's next client: the configured one, or the lowest that a client
+        of this run learned from the device, so that one device refusal is enough."""
+        limits = [client.nonce_max_uses for client in self.clients] + [self.params['nonce_max_uses']]
+        limits = [limit for limit in limits if limit]
+        return min(limits) if limits else None
 
     def login(self, read, fallback=None, login_name=None):
         """``read(client)`` with the connection password; when the device refuses that password (and does not
@@ -47,7 +177,7 @@ class Runner(object):
         except LockedOutError:
             raise
         except AuthenticationError as refused:
-            if not fallback or fallback == self.module.params['password']:
+            if not fallback or fallback == self.params['password']:
                 raise
             self.client.close()
             self.client = self.connect(password=fallback)
@@ -61,15 +191,32 @@ class Runner(object):
                 raise AuthenticationError(
                     '%s: the device refused both the connection password and the fallback password for %r (one '
                     'login each); nothing was changed and no further login was attempted.'
-                    % (refused.host, login_name or self.module.params['username']),
+                    % (refused.host, login_name or self.params['username']),
                     host=refused.host, method=second.method, path=second.path, http_status=401,
                     retry_login_time=second.retry_login_time)
 
     def capabilities(self):
         """The device's parsed capabilities, read once per run; {} when it offers none."""
         if self._capabilities is _UNREAD:
-            self._capabilities = system_mod.read_capabilities(self.client) or {}
+            self._capabilities = system_mod.read_capabilities(self.client or self.connect()) or {}
         return self._capabilities
+
+    def restart(self, path, sent, params=None):
+        """PUT the restart request (reboot, factory reset), record ``sent`` in the result (so that a failed
+        wait still reports the request) and, with wait=true, wait until the device answers again
+        (``went_down`` and ``elapsed`` go into the result). The run's client becomes a fresh one: the old
+        session died with the device."""
+        self.client.request('PUT', path, params=params)
+        self.result.update(sent)
+        self.client.close()
+        if self.params['wait']:
+            timeout = min(self.params['timeout'], 3)
+            went_down, elapsed = system_mod.wait_for_restart(
+                lambda: self.new_client(timeout=timeout, read_retries=0, busy_retries=0),
+                self.params['wait_timeout'], label=self.client.label)
+            self.result.update(went_down=went_down, elapsed=elapsed)
+        self.client = self.connect()
+        return self.client
 
     def write_state(self):
         """What the run's writes did to the device, as far as it is known: ``none`` (none was applied: none
@@ -80,15 +227,6 @@ class Runner(object):
         if any(client.writes_acknowledged for client in self.clients):
             return 'confirmed'
         return 'none'
-
-    def fail(self, error, changed_elsewhere=False, **result):
-        """Fail the module with the error's one sentence. ``changed`` is true when a write was acknowledged or
-        may have been applied (its answer lost), never for writes the device refused; ``write_state`` says
-        which. ``changed_elsewhere``: a change the run made outside the device (a cloud account)."""
-        state = self.write_state()
-        result['changed'] = state != 'none' or bool(changed_elsewhere)
-        result['write_state'] = state
-        self.module.fail_json(msg=str(error), error=error.to_dict(), **result)
 
     def close(self):
         for client in self.clients:

@@ -260,26 +260,11 @@ updated:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import channels as channels_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    connection_argument_spec,
-)
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError, NotSupportedError
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
-FIELDS = dict(
-    state=dict(type='str', choices=['present', 'absent']),
-    channel_id=dict(type='int'),
-    ip_address=dict(type='str'),
-    camera_port=dict(type='int'),
-    serial_number=dict(type='str'),
-    expected_serial_number=dict(type='str'),
-    name=dict(type='str'),
-    camera_protocol=dict(type='str', choices=list(channels_mod.PROTOCOLS)),
-    camera_username=dict(type='str'),
-    camera_password=dict(type='str', no_log=True),
-    update_password=dict(type='str', choices=['always', 'on_create'], no_log=False),
-)
-SINGLE = [key for key in FIELDS if key not in ('state', 'update_password')]
+FIELDS = specs.CHANNEL_FIELDS
 
 
 def _short(channel):
@@ -308,67 +293,56 @@ def wanted_entries(params):
     return entries
 
 
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    spec = dict((key, dict(value)) for key, value in FIELDS.items())
-    spec['state']['default'] = 'present'
-    spec['update_password']['default'] = 'on_create'
-    entry_spec = dict((key, dict(value)) for key, value in FIELDS.items())
-    entry_spec['camera_port']['aliases'] = ['port']
-    entry_spec['camera_protocol']['aliases'] = ['protocol']
-    spec['channels'] = dict(type='list', elements='dict', options=entry_spec)
-    return dict(
-        argument_spec=connection_argument_spec(**spec),
-        mutually_exclusive=[('channels', key) for key in SINGLE],
-        supports_check_mode=True,
-    )
+def plan(runner):
+    try:
+        wanted = wanted_entries(runner.params)
+    except ValueError as exc:
+        raise Refusal(str(exc))
+    with_analog = any(e.get('channel_id') is not None or e.get('name') for e in wanted)
+    client = runner.connect()
+    try:
+        current, analog = channels_mod.read_channels(client, with_analog=with_analog)
+    except NotSupportedError as exc:
+        if all(entry['state'] == 'absent' for entry in wanted):
+            # The contract for a feature a device lacks: a channel that is to be absent already is.
+            runner.result.update(channels_supported=False, channels=[],
+                                 notes=['no IP channel list on this device (%s answered HTTP %s)'
+                                        % (exc.path, exc.http_status)])
+            return Plan(changed=False)
+        raise Refusal('%s: not a recorder: the device has no IP channel list (%s answered HTTP %s).'
+                      % (client.label, exc.path, exc.http_status), error=exc.to_dict())
+    try:
+        planned = channels_mod.plan_channels(current, wanted, analog)
+    except ValueError as exc:
+        raise Refusal('%s: %s' % (client.label, exc))
+    runner.result.update(removed=[_short(c) for c in planned.remove],
+                         updated=[dict(id=c['id'], fields=sorted(changes)) for c, dummy, changes in planned.update])
+    after = report_after(runner, current, planned, {})
+    return Plan(changed=planned.changed, before=dict(channels=_view(current)), after=dict(channels=_view(after)),
+                current=current, channels=planned)
+
+
+def report_after(runner, current, planned, new_ids):
+    """The channels after the plan (predicted, or with the ids the device gave): into the result."""
+    after = channels_mod.after_channels(current, planned, new_ids)
+    added = set(e['ip_address'] for e in planned.add)
+    runner.result['added'] = [_short(c) for c in after if c['ip_address'] in added]
+    runner.result['channels'] = after
+    return after
+
+
+def apply(runner, planned):
+    new_ids = channels_mod.apply_channel_plan(runner.client, planned.data['channels'])
+    planned.after = dict(channels=_view(report_after(runner, planned.data['current'], planned.data['channels'],
+                                                     new_ids)))
 
 
 def run(module):
-    result = dict(changed=False, removed=[], added=[], updated=[])
-    try:
-        wanted = wanted_entries(module.params)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), **result)
-    with_analog = any(e.get('channel_id') is not None or e.get('name') for e in wanted)
-    runner = Runner(module)
-    client = runner.connect()
-    try:
-        try:
-            current, analog = channels_mod.read_channels(client, with_analog=with_analog)
-        except NotSupportedError as exc:
-            if all(entry['state'] == 'absent' for entry in wanted):
-                # The contract for a feature a device lacks: a channel that is to be absent already is.
-                result.update(channels_supported=False, channels=[],
-                              notes=['no IP channel list on this device (%s answered HTTP %s)'
-                                     % (exc.path, exc.http_status)])
-                module.exit_json(**result)
-            module.fail_json(msg='%s: not a recorder: the device has no IP channel list (%s answered HTTP %s).'
-                             % (client.label, exc.path, exc.http_status), error=exc.to_dict(), **result)
-        try:
-            plan = channels_mod.plan_channels(current, wanted, analog)
-        except ValueError as exc:
-            module.fail_json(msg='%s: %s' % (client.label, exc), **result)
-        result.update(changed=plan.changed, removed=[_short(c) for c in plan.remove],
-                      updated=[dict(id=c['id'], fields=sorted(changes)) for c, dummy, changes in plan.update])
-        new_ids = {}
-        if plan.changed and not module.check_mode:
-            new_ids = channels_mod.apply_channel_plan(client, plan)
-        after = channels_mod.after_channels(current, plan, new_ids)
-        result['added'] = [_short(c) for c in after if c['ip_address'] in set(e['ip_address'] for e in plan.add)]
-        result['channels'] = after
-        if module._diff:
-            result['diff'] = dict(before=dict(channels=_view(current)), after=dict(channels=_view(after)))
-    except ISAPIError as exc:
-        runner.fail(exc, **result)
-    finally:
-        runner.close()
-    module.exit_json(**result)
+    Runner(module, dict(changed=False, removed=[], added=[], updated=[])).execute(plan, apply)
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_camera_channel')))
 
 
 if __name__ == '__main__':

@@ -319,16 +319,14 @@ waited:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import platform as platform_mod
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud import base as cloud_base
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.providers import (
-    CLOUD_ARGUMENT_SPEC, provider_from_params, serial_problem,
+    provider_from_params, serial_problem,
 )
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    check_libraries, connection_argument_spec,
-)
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError, NotSupportedError, xml_text
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import NotSupportedError, xml_text
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 STILL_LISTED = ("The device still reports bind_status 'bind': the previous owner's Hik-Connect account lists it "
                 "until it is deleted there (in the app or through a cloud provider); with platform access off and "
@@ -349,74 +347,53 @@ def account_binding(state, cloud_account=None):
     return dict(status='unknown', provider=provider, message='The device does not report its account binding.')
 
 
-def check_params(module, result):
-    """Everything that can be refused before any request."""
-    params = module.params
+def check_params(params):
+    """Everything that can be refused before any request; returns the cloud provider, if one is given."""
     state = params['state']
     code = params['verification_code']
     if code is not None:
         problem = platform_mod.code_problem(code)
         if problem:
-            module.fail_json(msg='Refusing to send a bad verification code: %s.' % problem, **result)
+            raise Refusal('Refusing to send a bad verification code: %s.' % problem)
     if params['rotate_verification_code'] and state != 'absent':
-        module.fail_json(msg='rotate_verification_code applies to state=absent; give verification_code for '
-                             'state=present.', **result)
+        raise Refusal('rotate_verification_code applies to state=absent; give verification_code for state=present.')
     if params['wait_timeout'] <= 0:
-        module.fail_json(msg='wait_timeout must be a positive number of seconds.', **result)
+        raise Refusal('wait_timeout must be a positive number of seconds.')
     if params['serial_number'] is not None:
         problem = serial_problem(params['serial_number'])
         if problem:
-            module.fail_json(msg='%s.' % problem, **result)
+            raise Refusal('%s.' % problem)
         params['serial_number'] = params['serial_number'].upper()
-    provider = None
-    if params['provider']:
-        if state != 'absent':
-            module.fail_json(msg='provider supports state=absent only (adding a device to an account is not part '
-                                 'of this module).', **result)
-        try:
-            provider = provider_from_params(params)
-        except ValueError as exc:
-            module.fail_json(msg=str(exc), **result)
     if not params['host']:
         if not (params['provider'] and params['serial_number']):
-            module.fail_json(msg='host is required, unless provider and serial_number are given for a '
-                                 'cloud-only run.', **result)
+            raise Refusal('host is required, unless provider and serial_number are given for a cloud-only run.')
         device_only = [k for k in ('verification_code', 'rotate_verification_code', 'wait_registered') if params[k]]
         if device_only:
-            module.fail_json(msg='%s act on the device; give host as well.' % ', '.join(device_only), **result)
-    return provider
+            raise Refusal('%s act on the device; give host as well.' % ', '.join(device_only))
+    if not params['provider']:
+        return None
+    if state != 'absent':
+        raise Refusal('provider supports state=absent only (adding a device to an account is not part of this '
+                      'module).')
+    try:
+        return provider_from_params(params)
+    except ValueError as exc:
+        raise Refusal(str(exc))
 
 
-def device_serial(module, client, result):
+def device_serial(runner):
     """The cloud serial: serial_number, checked against what the device reports, or read from it."""
+    client = runner.client
     info = client.get(system_mod.DEVICE_INFO_PATH)
     reported = xml_text(info.get('subSerialNumber'))
-    given = module.params['serial_number']
+    given = runner.params['serial_number']
     if given and reported and given != reported.upper():
-        module.fail_json(msg='%s reports cloud serial %s, not serial_number %s; refusing to change the account.'
-                         % (client.label, reported.upper(), given), **result)
+        raise Refusal('%s reports cloud serial %s, not serial_number %s; refusing to change the account.'
+                      % (client.label, reported.upper(), given))
     if given or reported:
         return given or reported.upper()
-    module.fail_json(msg='%s does not report its cloud serial (subSerialNumber); give serial_number (the 9 '
-                         'characters on the label).' % client.label, **result)
-    return None
-
-
-def cloud_absent(module, provider, serial, result):
-    """The account side: returns True when it changed (or would)."""
-    params = module.params
-    try:
-        changed, account, warnings = cloud_base.absent(provider, serial, remove_shares=params['shares'] == 'remove',
-                                                       check_mode=module.check_mode,
-                                                       fail_if_not_owner=params['fail_if_not_owner'])
-    except cloud_base.CloudError as exc:
-        result['changed'] = bool(provider.writes)
-        module.fail_json(msg=str(exc), error=exc.to_dict(), cloud_requests=requests_summary(provider), **result)
-    account['requests'] = requests_summary(provider)
-    result['cloud_account'] = account
-    for warning in warnings:
-        module.warn(warning)
-    return changed
+    raise Refusal('%s does not report its cloud serial (subSerialNumber); give serial_number (the 9 characters on '
+                  'the label).' % client.label)
 
 
 def requests_summary(provider):
@@ -433,144 +410,193 @@ def cloud_diff(account):
     return before, after
 
 
-def read_platform(client):
+def read_platform(runner):
     """(state, why): the device's platform access, or (None, the reason) when the device has none.
 
     The capabilities are read first: a device whose capabilities say isSupportEZVIZ false is not asked for the
     EZVIZ path at all. One whose capabilities are silent is asked, and a not-supported answer means the same."""
-    caps = system_mod.read_capabilities(client)
-    if caps is not None and caps.get('cloud_platform') is False:
+    if runner.capabilities().get('cloud_platform') is False:
         return None, 'its capabilities say isSupportEZVIZ false'
     try:
-        return platform_mod.read_cloud(client), None
+        return platform_mod.read_cloud(runner.client), None
     except NotSupportedError as exc:
         return None, '%s answered HTTP %s' % (exc.path, exc.http_status)
 
 
-def device_side(module, client, result):
-    """Platform access on the device: returns (before, after)."""
-    params = module.params
-    state = params['state']
-    code = params['verification_code']
-    before, why = read_platform(client)
-    result['cloud_supported'] = before is not None
-    if before is None:
-        if state == 'present':
-            module.fail_json(msg='%s: the device does not offer Hik-Connect (EZVIZ) platform access (%s), so it '
-                                 'cannot be switched on.' % (client.label, why), **result)
-        # The state asked for already holds: nothing on the device can reach Hik-Connect.
-        result['notes'] = ['no Hik-Connect on this device (%s)' % why]
-        result['verification_code_changed'] = False
-        result['cloud_before'] = result['cloud_after'] = {}
-        return {}, {}
-    result['cloud_before'] = before
-    try:
-        plan = platform_mod.plan_platform(state, before, code, rotate=params['rotate_verification_code'],
-                                          always=params['update_verification_code'] == 'always')
-    except ValueError as exc:
-        module.fail_json(msg='%s: %s.' % (client.label, exc), **result)
-    change_access, write_code = plan['change_access'], plan['write_code']
+class BindingRun(object):
+    """One run of hik_cloud_binding: the account side (the provider's own algorithm, cloud-apis 9.2, whose
+    lookups and deletes interleave, so it runs whole: in the plan in check mode, in the apply otherwise) and the
+    device side (a plan of PUTs on the EZVIZ path, then its read-back)."""
 
-    if write_code:
-        low, high = platform_mod.code_limits(client.get_optional(platform_mod.EZVIZ_CAPABILITIES_PATH))
-        if plan['generate']:
-            code = platform_mod.generate_code(high)
-            result['verification_code'] = code
-        problem = platform_mod.code_problem(code, low, high)
-        if problem:
-            module.fail_json(msg='%s: the device refuses this verification code: %s.' % (client.label, problem),
-                             **dict((k, v) for k, v in result.items() if k != 'verification_code'))
+    def __init__(self, runner, provider):
+        self.runner = runner
+        self.params = runner.params
+        self.provider = provider
+        self.serial = self.params['serial_number']
+        self.account = None
+        if provider is not None:
+            runner.changed_elsewhere = lambda: bool(provider.writes)
 
-    result['changed'] = bool(result['changed'] or change_access or write_code)
-    result['verification_code_changed'] = write_code
-    after = plan['after']  # the prediction, for check mode
-    waiting = state == 'present' and params['wait_registered'] and not module.check_mode
-    if plan['writes'] and not module.check_mode:
-        for enabled, with_code in plan['writes']:
-            platform_mod.set_enabled(client, enabled, code if with_code else None)
-        if not waiting:
+    def cloud_step(self, check_mode):
+        """The account side: returns True when it changed (or would)."""
+        params = self.params
+        provider = self.provider
+        try:
+            changed, account, warnings = cloud_base.absent(provider, self.serial,
+                                                           remove_shares=params['shares'] == 'remove',
+                                                           check_mode=check_mode,
+                                                           fail_if_not_owner=params['fail_if_not_owner'])
+        except cloud_base.CloudError as exc:
+            raise Refusal(str(exc), error=exc.to_dict(), cloud_requests=requests_summary(provider))
+        account['requests'] = requests_summary(provider)
+        self.account = account
+        self.runner.result['cloud_account'] = account
+        for warning in warnings:
+            self.runner.warn(warning)
+        return changed
+
+    def plan(self, runner):
+        params = self.params
+        if params['host']:
+            runner.result['verification_code_changed'] = False
+            runner.connect()
+            if self.provider is not None:
+                self.serial = device_serial(runner)
+        if self.provider is not None and not runner.check_mode:
+            # The account side goes first and the device is read after it (a device still online learns of
+            # the delete at its next cloud sync), so apply does both and says whether anything changed.
+            return Plan(changed=True, device=None)
+        cloud_changed = self.cloud_step(check_mode=True) if self.provider is not None else False
+        device = self.plan_device() if params['host'] else None
+        planned = Plan(changed=cloud_changed or bool(device and (device['change_access'] or device['write_code'])),
+                       device=device)
+        # Apply runs only for a change outside check mode; otherwise this is the last word.
+        self.finish(planned, final=runner.check_mode or not planned.changed)
+        return planned
+
+    def apply(self, runner, planned):
+        changed = False
+        device = planned.data['device']
+        if self.provider is not None:
+            changed = self.cloud_step(check_mode=False)
+            if self.params['host']:
+                device = planned.data['device'] = self.plan_device()
+        if device is not None and device['writes']:
+            self.apply_device(device)
+        changed = changed or bool(device and (device['change_access'] or device['write_code']))
+        planned.changed = bool(changed)
+        self.finish(planned, final=True)
+
+    def plan_device(self):
+        """Platform access on the device: the plan, or None when the device has none (then what is asked
+        already holds for state=absent)."""
+        runner = self.runner
+        result = runner.result
+        params = self.params
+        state = params['state']
+        code = params['verification_code']
+        client = runner.client
+        before, why = read_platform(runner)
+        result['cloud_supported'] = before is not None
+        if before is None:
+            if state == 'present':
+                raise Refusal('%s: the device does not offer Hik-Connect (EZVIZ) platform access (%s), so it cannot '
+                              'be switched on.' % (client.label, why))
+            result['notes'] = ['no Hik-Connect on this device (%s)' % why]
+            result['cloud_before'] = result['cloud_after'] = {}
+            return dict(before={}, after={}, change_access=False, write_code=False, writes=[], code=None)
+        result['cloud_before'] = before
+        try:
+            device = platform_mod.plan_platform(state, before, code, rotate=params['rotate_verification_code'],
+                                                always=params['update_verification_code'] == 'always')
+        except ValueError as exc:
+            raise Refusal('%s: %s.' % (client.label, exc))
+        if device['write_code']:
+            low, high = platform_mod.code_limits(client.get_optional(platform_mod.EZVIZ_CAPABILITIES_PATH))
+            if device['generate']:
+                code = platform_mod.generate_code(high)
+            problem = platform_mod.code_problem(code, low, high)
+            if problem:
+                raise Refusal('%s: the device refuses this verification code: %s.' % (client.label, problem))
+            if device['generate']:
+                result['verification_code'] = code
+        result['verification_code_changed'] = device['write_code']
+        result['cloud_after'] = device['after']  # the prediction, for check mode
+        device.update(before=before, code=code)
+        if not device['writes'] and not runner.check_mode:
+            self.read_back(device)  # nothing to write: the wait for registration, if asked, is all there is
+        return device
+
+    def apply_device(self, device):
+        client = self.runner.client
+        for enabled, with_code in device['writes']:
+            platform_mod.set_enabled(client, enabled, device['code'] if with_code else None)
+        self.read_back(device)
+
+    def read_back(self, device):
+        """The device's state after the writes, or, with wait_registered, once it has registered (reads only;
+        waited for even when nothing was written)."""
+        runner = self.runner
+        client = runner.client
+        params = self.params
+        if params['state'] == 'present' and params['wait_registered']:
+            # The wait's first poll is the read-back.
+            after, waited = platform_mod.wait_registered(client, params['wait_timeout'])
+            runner.result['waited'] = waited
+            if not after.get('registered'):
+                raise Refusal('%s: platform access is on but the device did not register with the cloud within '
+                              '%s s.' % (client.label, params['wait_timeout']), cloud_after=after)
+        elif device['writes']:
             after = platform_mod.read_cloud(client)
-    if waiting:
-        # The wait's first poll is the read-back.
-        after, waited = platform_mod.wait_registered(client, params['wait_timeout'])
-        result['waited'] = waited
-        if not after.get('registered'):
-            module.fail_json(msg='%s: platform access is on but the device did not register with the cloud '
-                                 'within %s s.' % (client.label, params['wait_timeout']),
-                             cloud_after=after, **result)
-    result['cloud_after'] = after
-    return before, after
+        else:
+            return
+        device['after'] = after
+        runner.result['cloud_after'] = after
 
-
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    spec = connection_argument_spec(
-        state=dict(type='str', required=True, choices=['present', 'absent']),
-        verification_code=dict(type='str', no_log=True),
-        rotate_verification_code=dict(type='bool', default=False),
-        update_verification_code=dict(type='str', default='on_change', choices=['always', 'on_change']),
-        wait_registered=dict(type='bool', default=False),
-        wait_timeout=dict(type='int', default=120),
-        serial_number=dict(type='str'),
-        shares=dict(type='str', default='remove', choices=['keep', 'remove']),
-        fail_if_not_owner=dict(type='bool', default=False),
-        **CLOUD_ARGUMENT_SPEC
-    )
-    spec['host'] = dict(spec['host'], required=False)
-    return dict(
-        argument_spec=spec,
-        mutually_exclusive=[('verification_code', 'rotate_verification_code')],
-        supports_check_mode=True,
-    )
+    def finish(self, planned, final):
+        """The account binding, the warning for a device still listed (once: on the ``final`` call), and the
+        diff's before and after."""
+        result = self.runner.result
+        account = self.account
+        device = planned.data['device']
+        before, after = dict(), dict()
+        if device is not None:
+            result['account_binding'] = account_binding(device['after'], account)
+            if final and self.params['state'] == 'absent' and device['after'].get('bind_status') == 'bind' and \
+                    not (account and account['deleted']):
+                self.runner.warn(STILL_LISTED)
+            keys = ('enabled', 'registered', 'bind_status')
+            before = dict((k, device['before'].get(k)) for k in keys)
+            after = dict((k, device['after'].get(k)) for k in keys)
+        if account:
+            before['cloud_account'], after['cloud_account'] = cloud_diff(account)
+        elif device is None:
+            return  # the account side has not run yet
+        planned.before, planned.after = before, after
 
 
 def run(module):
-    params = module.params
-    result = dict(changed=False)
-    check_libraries(module)
-    provider = check_params(module, result)
-    if not params['host']:
-        try:
-            result['changed'] = cloud_absent(module, provider, params['serial_number'], result)
-        finally:
-            provider.close()
-        if module._diff:
-            before, after = cloud_diff(result['cloud_account'])
-            result['diff'] = dict(before=dict(cloud_account=before), after=dict(cloud_account=after))
-        module.exit_json(**result)
+    runner = Runner(module, dict(changed=False))
+    binding = []
 
-    result['verification_code_changed'] = False
-    runner = Runner(module)
-    client = runner.connect()
+    def plan(runner):
+        # The options' refusals first, before any request.
+        binding.append(BindingRun(runner, check_params(runner.params)))
+        return binding[0].plan(runner)
+
+    def apply(runner, planned):
+        binding[0].apply(runner, planned)
+
     try:
-        if provider is not None:
-            serial = device_serial(module, client, result)
-            result['changed'] = cloud_absent(module, provider, serial, result)
-        before, after = device_side(module, client, result)
-        account = result.get('cloud_account')
-        result['account_binding'] = account_binding(after, account)
-        if params['state'] == 'absent' and after.get('bind_status') == 'bind' and not (account and account['deleted']):
-            module.warn(STILL_LISTED)
-        if module._diff:
-            keys = ('enabled', 'registered', 'bind_status')
-            result['diff'] = dict(before=dict((k, before.get(k)) for k in keys),
-                                  after=dict((k, after.get(k)) for k in keys))
-            if account:
-                result['diff']['before']['cloud_account'], result['diff']['after']['cloud_account'] = \
-                    cloud_diff(account)
-    except ISAPIError as exc:
-        # A generated code stays in the result: it may already be set on the device.
-        runner.fail(exc, changed_elsewhere=bool(provider is not None and provider.writes), **result)
+        # A generated code stays in a failed result: it may already be set on the device.
+        runner.execute(plan, apply, needs_device=bool(module.params['host']))
     finally:
-        runner.close()
-        if provider is not None:
-            provider.close()
-    module.exit_json(**result)
+        if binding and binding[0].provider is not None:
+            binding[0].provider.close()
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_cloud_binding')))
 
 
 if __name__ == '__main__':

@@ -88,12 +88,11 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    client_from_module, connection_argument_spec, fail_from_error,
-)
 from ansible_collections.camops.hikvision.plugins.module_utils.files import write_atomic
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 
 def file_facts(path):
@@ -106,72 +105,57 @@ def file_facts(path):
     return dict(size=size, sha256=digest.hexdigest())
 
 
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    return dict(
-        argument_spec=connection_argument_spec(
-            dest=dict(type='path', required=True),
-            force=dict(type='bool', default=False),
-            secret_key=dict(type='str', no_log=True),
-        ),
-        supports_check_mode=True,
-    )
-
-
-def run(module):
-    dest = module.params['dest']
-    secret_key = module.params['secret_key']
-    result = dict(changed=False, dest=dest)
+def plan(runner):
+    """A backup is taken when dest is missing or force is true; the device is not asked otherwise."""
+    dest = runner.params['dest']
+    secret_key = runner.params['secret_key']
     if os.path.isdir(dest):
-        module.fail_json(msg='dest %s is a directory; give a file name.' % dest, **result)
+        raise Refusal('dest %s is a directory; give a file name.' % dest)
     exists = os.path.exists(dest)
-    if exists and not module.params['force']:
-        result.update(file_facts(dest))
-        module.exit_json(**result)
+    if exists:
+        runner.result.update(file_facts(dest))
+    if exists and not runner.params['force']:
+        return Plan(changed=False)
     if secret_key is not None and not secret_key:
-        module.fail_json(msg='secret_key must not be empty.', **result)
-    if module.check_mode:
-        if exists:
-            result.update(file_facts(dest))
-        result['changed'] = True
-        module.exit_json(**result)
+        raise Refusal('secret_key must not be empty.')
+    return Plan(changed=True, exists=exists)
 
-    client = client_from_module(module)
+
+def apply(runner, planned):
+    dest = runner.params['dest']
+    secret_key = runner.params['secret_key']
+    client = runner.connect()
+    params = None
+    if secret_key is not None:
+        caps = runner.capabilities()
+        low = caps.get('config_secret_key_min_length') or 1
+        high = caps.get('config_secret_key_max_length')
+        if len(secret_key) < low or (high and len(secret_key) > high):
+            raise Refusal('%s: the device takes a secret_key of %d-%s characters (it has %d).'
+                          % (client.label, low, high or '', len(secret_key)))
+        params = system_mod.secret_key_params(secret_key)
     try:
-        params = None
-        if secret_key is not None:
-            caps = system_mod.read_capabilities(client) or {}
-            low = caps.get('config_secret_key_min_length') or 1
-            high = caps.get('config_secret_key_max_length')
-            if len(secret_key) < low or (high and len(secret_key) > high):
-                module.fail_json(msg='%s: the device takes a secret_key of %d-%s characters (it has %d).'
-                                 % (client.label, low, high or '', len(secret_key)), **result)
-            params = system_mod.secret_key_params(secret_key)
-        try:
-            content, dummy = client.download(system_mod.CONFIG_PATH, params=params)
-        except ISAPIError as exc:
-            hint = '' if secret_key else ' If the device exports only encrypted files, give secret_key.'
-            module.fail_json(msg=str(exc) + hint, error=exc.to_dict(), **result)
+        content, dummy = client.download(system_mod.CONFIG_PATH, params=params)
     except ISAPIError as exc:
-        fail_from_error(module, exc, **result)
-    finally:
-        client.close()
-
+        hint = '' if secret_key else ' If the device exports only encrypted files, give secret_key.'
+        raise Refusal(str(exc) + hint, error=exc.to_dict())
     new_digest = hashlib.sha256(content).hexdigest()
-    if exists and file_facts(dest)['sha256'] == new_digest:
-        result.update(file_facts(dest))
-        module.exit_json(**result)
+    if planned.data['exists'] and file_facts(dest)['sha256'] == new_digest:
+        planned.changed = False
+        return
     try:
         write_atomic(dest, content)
     except (IOError, OSError) as exc:
-        module.fail_json(msg='Could not write %s: %s.' % (dest, exc), **result)
-    result.update(changed=True, size=len(content), sha256=new_digest)
-    module.exit_json(**result)
+        raise Refusal('Could not write %s: %s.' % (dest, exc))
+    runner.result.update(size=len(content), sha256=new_digest)
+
+
+def run(module):
+    Runner(module, dict(changed=False, dest=module.params['dest'])).execute(plan, apply)
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_config_backup')))
 
 
 if __name__ == '__main__':

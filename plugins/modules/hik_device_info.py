@@ -365,48 +365,33 @@ notes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    connection_argument_spec, fail_from_error, nonce_max_uses,
-)
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils.device_info import SUBSETS, gather, resolve_subsets
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    return dict(
-        argument_spec=connection_argument_spec(
-            gather_subset=dict(type='list', elements='str', default=['all']),
-            alternate_password=dict(type='str', no_log=True),
-        ),
-        supports_check_mode=True,
-    )
+def plan(runner):
+    """Read only: the facts, with the connection password or (once) the alternate one."""
+    try:
+        subsets = resolve_subsets(runner.params['gather_subset'])
+    except ValueError as exc:
+        raise Refusal('%s Valid names: all, %s.' % (exc, ', '.join(SUBSETS)))
+    try:
+        facts = runner.login(lambda client: gather(client, subsets), fallback=runner.params['alternate_password'])
+    finally:
+        # Which password worked and the nonce limit learned are reported on failure too.
+        runner.result.update(password_used='alternate_password' if runner.used_fallback else 'password',
+                             nonce_max_uses=runner.nonce_max_uses())
+    runner.result.update(facts)
+    return Plan(changed=False)
 
 
 def run(module):
-    try:
-        subsets = resolve_subsets(module.params['gather_subset'])
-    except ValueError as exc:
-        module.fail_json(msg='%s Valid names: all, %s.' % (exc, ', '.join(SUBSETS)))
-    runner = Runner(module)
-    try:
-        facts = runner.login(lambda client: gather(client, subsets), fallback=module.params['alternate_password'])
-    except ISAPIError as exc:
-        fail_from_error(module, exc, changed=False, password_used=_used(runner),
-                        nonce_max_uses=nonce_max_uses(module))
-    finally:
-        runner.close()
-    module.exit_json(changed=False, password_used=_used(runner), nonce_max_uses=nonce_max_uses(module), **facts)
-
-
-def _used(runner):
-    return 'alternate_password' if runner.used_fallback else 'password'
+    Runner(module).execute(plan)
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_device_info')))
 
 
 if __name__ == '__main__':

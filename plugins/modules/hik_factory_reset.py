@@ -108,69 +108,44 @@ went_down:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    WAIT_ARGUMENT_SPEC, connection_argument_spec, restart,
-)
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    return dict(
-        argument_spec=connection_argument_spec(
-            mode=dict(type='str', required=True, choices=list(system_mod.RESET_MODES)),
-            confirm_serial=dict(type='str', required=True),
-            **WAIT_ARGUMENT_SPEC
-        ),
-        supports_check_mode=True,
-    )
+def plan(runner):
+    confirm = (runner.params['confirm_serial'] or '').strip()
+    if not confirm:
+        raise Refusal('confirm_serial must be the serial number of the device to reset.')
+    client = runner.connect()
+    device = system_mod.parse_device_info(client.get(system_mod.DEVICE_INFO_PATH))
+    serial = device['serial_number'] or ''
+    runner.result['serial_number'] = serial
+    if not serial.strip():
+        # Nothing to match confirm_serial against (an empty confirm_serial would match it): never reset.
+        raise Refusal('%s: refusing to reset: the device reports no serial number, so confirm_serial cannot be '
+                      'checked; nothing was sent.' % client.label)
+    if serial.strip().upper() != confirm.upper():
+        raise Refusal('%s: refusing to reset: the device reports serial number %r but confirm_serial is %r; '
+                      'nothing was sent.' % (client.label, serial, confirm))
+    if runner.capabilities().get('factory_reset') is False:
+        raise Refusal('%s: the device does not offer a factory reset (isSupportFactoryReset false).' % client.label)
+    return Plan(changed=True)
+
+
+def apply(runner, dummy_plan):
+    client = runner.restart(system_mod.FACTORY_RESET_PATH, dict(reset=True), params=dict(mode=runner.params['mode']))
+    if runner.params['wait']:
+        runner.result['activated'] = system_mod.parse_activated(client.get_optional(system_mod.ACTIVATE_STATUS_PATH))
 
 
 def run(module):
-    mode = module.params['mode']
-    confirm = (module.params['confirm_serial'] or '').strip()
-    result = dict(changed=False, mode=mode, reset=False)
-    if not confirm:
-        module.fail_json(msg='confirm_serial must be the serial number of the device to reset.', **result)
-    if module.params['wait_timeout'] <= 0:
-        module.fail_json(msg='wait_timeout must be a positive number of seconds.', **result)
-    runner = Runner(module)
-    client = runner.connect()
-    try:
-        device = system_mod.parse_device_info(client.get(system_mod.DEVICE_INFO_PATH))
-        serial = device['serial_number'] or ''
-        result['serial_number'] = serial
-        if not serial.strip():
-            # Nothing to match confirm_serial against (an empty confirm_serial would match it): never reset.
-            module.fail_json(msg='%s: refusing to reset: the device reports no serial number, so confirm_serial '
-                                 'cannot be checked; nothing was sent.' % client.label, **result)
-        if serial.strip().upper() != confirm.upper():
-            module.fail_json(msg='%s: refusing to reset: the device reports serial number %r but confirm_serial is %r; '
-                                 'nothing was sent.' % (client.label, serial, confirm), **result)
-        if (system_mod.read_capabilities(client) or {}).get('factory_reset') is False:
-            module.fail_json(msg='%s: the device does not offer a factory reset (isSupportFactoryReset false).'
-                             % client.label, **result)
-        if module.check_mode:
-            result['changed'] = True
-            module.exit_json(**result)
-        client = restart(module, client, system_mod.FACTORY_RESET_PATH, result, dict(changed=True, reset=True),
-                         params=dict(mode=mode))
-        if module.params['wait']:
-            result['activated'] = system_mod.parse_activated(client.get_optional(system_mod.ACTIVATE_STATUS_PATH))
-    except ISAPIError as exc:
-        # A restart request whose answer was lost may have been applied: changed and write_state say so.
-        runner.fail(exc, changed_elsewhere=result.get('changed'), **result)
-    finally:
-        client.close()
-        runner.close()
-    module.exit_json(**result)
+    # A restart request whose answer was lost may have been applied: changed and write_state say so.
+    Runner(module, dict(changed=False, mode=module.params['mode'], reset=False)).execute(plan, apply)
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_factory_reset')))
 
 
 if __name__ == '__main__':

@@ -71,49 +71,29 @@ went_down:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    WAIT_ARGUMENT_SPEC, connection_argument_spec, restart,
-)
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Runner
 
 
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    return dict(
-        argument_spec=connection_argument_spec(
-            **WAIT_ARGUMENT_SPEC
-        ),
-        supports_check_mode=True,
-    )
+def plan(runner):
+    runner.connect().get(system_mod.DEVICE_INFO_PATH)  # credentials and reachability first
+    return Plan(changed=True)
+
+
+def apply(runner, dummy_plan):
+    client = runner.restart(system_mod.REBOOT_PATH, dict(rebooted=True))
+    if runner.params['wait']:
+        client.get(system_mod.DEVICE_INFO_PATH)  # back, and the credentials still work
 
 
 def run(module):
-    if module.params['wait_timeout'] <= 0:
-        module.fail_json(msg='wait_timeout must be a positive number of seconds.')
-    result = dict(changed=False, rebooted=False)
-    runner = Runner(module)
-    client = runner.connect()
-    try:
-        client.get(system_mod.DEVICE_INFO_PATH)  # credentials and reachability first
-        if module.check_mode:
-            module.exit_json(changed=True, rebooted=False)
-        client = restart(module, client, system_mod.REBOOT_PATH, result, dict(changed=True, rebooted=True))
-        if module.params['wait']:
-            client.get(system_mod.DEVICE_INFO_PATH)  # back, and the credentials still work
-    except ISAPIError as exc:
-        # A restart request whose answer was lost may have been applied: changed and write_state say so.
-        runner.fail(exc, changed_elsewhere=result.get('changed'), **result)
-    finally:
-        client.close()
-        runner.close()
-    module.exit_json(**result)
+    # A restart request whose answer was lost may have been applied: changed and write_state say so.
+    Runner(module, dict(changed=False, rebooted=False)).execute(plan, apply)
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_reboot')))
 
 
 if __name__ == '__main__':

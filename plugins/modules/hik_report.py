@@ -83,20 +83,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils.files import write_atomic
-
-
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    return dict(
-        argument_spec=dict(
-            dest=dict(type='path', required=True),
-            files=dict(type='dict', required=True),
-            mode=dict(type='raw', default='0640'),
-        ),
-        supports_check_mode=True,
-    )
 
 
 def file_mode(value):
@@ -152,7 +140,7 @@ def run(module):
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_report')))
 
 
 if __name__ == '__main__':

@@ -255,23 +255,11 @@ verified:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.common import (
-    connection_argument_spec,
-)
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
-    AuthenticationError, ISAPIError, NotSupportedError,
-)
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
-
-ENTRY_SPEC = dict(
-    name=dict(type='str', required=True),
-    state=dict(type='str', choices=['present', 'absent']),
-    configured_password=dict(type='str', no_log=True, aliases=['password']),
-    level=dict(type='str', choices=list(users_mod.LEVELS)),
-    update_password=dict(type='str', choices=['always', 'on_create'], no_log=False),
-)
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi import AuthenticationError, NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 
 class DeviceLacksFeature(Exception):
@@ -291,23 +279,19 @@ def wanted_entries(params):
     return entries
 
 
-class UserRun(object):
-    """One run of hik_user against one device."""
+def _names_and_levels(users):
+    return [dict(name=u['name'], level=u['level']) for u in users]
 
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
+
+class UserRun(object):
+    """One run of hik_user against one device: the plan (reads, and the one recovery login) and its apply."""
+
+    def __init__(self, runner):
+        self.runner = runner
+        self.params = runner.params
         self.account_type = self.params['account_type']
         self.login_name = self.params['username']
         self.login_password = self.params['password']
-        self.runner = Runner(module)
-        self.client = None
-        self.recovered = False
-        self.result = dict(changed=False, created=[], deleted=[], updated=[], password_changed=[],
-                           password_recovered=False)
-
-    def fail(self, msg, **extra):
-        self.module.fail_json(msg=msg, **dict(self.result, **extra))
 
     def login_entry(self, wanted):
         if self.account_type != 'device':
@@ -335,142 +319,114 @@ class UserRun(object):
         entry = self.login_entry(wanted)
         fallback = entry['password'] if entry is not None else None
         current = self.runner.login(self.read_accounts, fallback=fallback, login_name=self.login_name)
-        self.client = self.runner.client
         if self.runner.used_fallback:
-            self.recovered = True
             self.login_password = fallback
-            self.result['password_recovered'] = True
-            self.module.warn('The device refused the connection password for %r but accepted the new one: '
+            self.runner.result['password_recovered'] = True
+            self.runner.warn('The device refused the connection password for %r but accepted the new one: '
                              'the rotation had already been done, nothing was written for it.' % self.login_name)
         return current
 
-    def run(self):
+    def plan(self, runner):
         try:
             wanted = wanted_entries(self.params)
             # Rules that do not depend on the device: checked before any request.
             users_mod.validate_passwords(wanted)
         except ValueError as exc:
-            self.fail(str(exc))
+            raise Refusal(str(exc))
         try:
-            self._run(wanted)
+            current = self.read_with_recovery(wanted)
         except DeviceLacksFeature as lacks:
             # The contract for a feature a device lacks: accounts that are to be absent already are.
             if any(entry['state'] == 'present' for entry in wanted):
-                self.fail('%s: the device does not offer ONVIF user management (%s), so ONVIF accounts cannot be '
-                          'created.' % (self.runner.client.label, lacks))
-            self.result.update(onvif_supported=False, users=[],
-                               notes=['no ONVIF user management on this device (%s)' % lacks])
-            if self.module._diff:
-                self.result['diff'] = dict(before=dict(users=[]), after=dict(users=[]))
-        except ISAPIError as exc:
-            # changed says whether a write of the run (the rotation's included) was applied or may have been.
-            self.runner.fail(exc, **self.result)
-        finally:
-            self.runner.close()
-        self.module.exit_json(**self.result)
-
-    def _run(self, wanted):
-        current = self.read_with_recovery(wanted)
-        caps = self.runner.capabilities()
+                raise Refusal('%s: the device does not offer ONVIF user management (%s), so ONVIF accounts cannot '
+                              'be created.' % (runner.client.label, lacks))
+            runner.result.update(onvif_supported=False, users=[],
+                                 notes=['no ONVIF user management on this device (%s)' % lacks])
+            return Plan(changed=False, before=dict(users=[]), after=dict(users=[]))
+        caps = runner.capabilities()
         low, high = users_mod.password_limits(caps)
         max_users = caps.get('max_users') if self.account_type == 'device' else None
         try:
             users_mod.validate_passwords(wanted, low, high)
-            plan = users_mod.plan_users(current, wanted, purge=self.params['purge'], account_type=self.account_type,
-                                        login_name=self.login_name, login_password=self.login_password,
-                                        max_users=max_users)
+            accounts = users_mod.plan_users(current, wanted, purge=self.params['purge'],
+                                            account_type=self.account_type, login_name=self.login_name,
+                                            login_password=self.login_password, max_users=max_users)
         except ValueError as exc:
-            self.fail('%s: %s' % (self.client.label, exc))
+            raise Refusal('%s: %s' % (runner.client.label, exc))
+        self.summarise(accounts)
+        return self.with_after(Plan(changed=accounts.changed, before=dict(users=_names_and_levels(current)),
+                                    current=current, accounts=accounts),
+                               users_mod.after_users(current, accounts, {}))
 
-        self.summarise(plan)
-        new_ids = {}
-        read_back = None
-        if plan.changed and not self.module.check_mode:
-            new_ids = users_mod.apply_plan(self.client, self.account_type, plan, self.login_password)
-            plan.update = [item for item in plan.update if item[2]]
-            if plan.rotate:
-                read_back = self.rotate(plan.rotate)
-            self.summarise(plan)
-        result = self.result
-        # After a rotation the verification login has just read the list: report that, not the prediction.
-        after = read_back if read_back is not None else users_mod.after_users(current, plan, new_ids)
+    def with_after(self, planned, after):
+        result = self.runner.result
         result['users'] = after
-        if self.module._diff:
-            result['diff'] = dict(
-                before=dict(users=[dict(name=u['name'], level=u['level']) for u in current]),
-                after=dict(users=[dict(name=u['name'], level=u['level']) for u in after],
-                           password_changed=result['password_changed']),
-            )
+        planned.after = dict(users=_names_and_levels(after), password_changed=result['password_changed'])
+        return planned
 
-    def summarise(self, plan):
-        result = self.result
-        result['created'] = [e['name'] for e in plan.create]
-        result['deleted'] = [u['name'] for u in plan.delete]
-        result['updated'] = [u['name'] for u, dummy, changes in plan.update if 'level' in changes]
-        result['password_changed'] = [u['name'] for u, dummy, changes in plan.update if changes.get('password')]
-        if plan.rotate:
-            result['password_changed'].append(plan.rotate[0]['name'])
-        result['changed'] = plan.changed
+    def apply(self, runner, planned):
+        accounts = planned.data['accounts']
+        new_ids = users_mod.apply_plan(runner.client, self.account_type, accounts, self.login_password)
+        accounts.update = [item for item in accounts.update if item[2]]
+        read_back = self.rotate(accounts.rotate) if accounts.rotate else None
+        self.summarise(accounts)
+        planned.changed = accounts.changed  # a password the device said was already set is no change
+        # After a rotation the verification login has just read the list: report that, not the prediction.
+        self.with_after(planned, read_back if read_back is not None
+                        else users_mod.after_users(planned.data['current'], accounts, new_ids))
+
+    def summarise(self, accounts):
+        result = self.runner.result
+        result['created'] = [e['name'] for e in accounts.create]
+        result['deleted'] = [u['name'] for u in accounts.delete]
+        result['updated'] = [u['name'] for u, dummy, changes in accounts.update if 'level' in changes]
+        result['password_changed'] = [u['name'] for u, dummy, changes in accounts.update if changes.get('password')]
+        if accounts.rotate:
+            result['password_changed'].append(accounts.rotate[0]['name'])
 
     def rotate(self, rotation):
         """Write the login account's new password, then prove it: a login with it (which reads the account
         list, returned) and, unless verify_old_rejected=false, a refused login with the old one."""
+        runner = self.runner
         user, entry = rotation
         old = self.login_password
-        users_mod.rotate_login_password(self.client, user, entry['password'], old)
-        self.client.close()
+        users_mod.rotate_login_password(runner.client, user, entry['password'], old)
+        runner.client.close()
         verified = dict(new_password_accepted=False, old_password_rejected=None)
-        self.result['verified'] = verified
-        self.client = self.runner.connect(password=entry['password'])
+        runner.result['verified'] = verified
+        runner.client = runner.connect(password=entry['password'])
         try:
-            read_back = users_mod.read_users(self.client, 'device')
+            read_back = users_mod.read_users(runner.client, 'device')
         except AuthenticationError as exc:
-            self.fail('%s: the device accepted the new password for %r but then refused a login with it (%s); '
-                      'the new password is the one to use, do not retry the old one.'
-                      % (self.client.label, user['name'], exc), error=exc.to_dict())
+            raise Refusal('%s: the device accepted the new password for %r but then refused a login with it (%s); '
+                          'the new password is the one to use, do not retry the old one.'
+                          % (runner.client.label, user['name'], exc), error=exc.to_dict())
         verified['new_password_accepted'] = True
         if self.params['verify_old_rejected']:
-            probe = self.runner.connect(password=old)
+            probe = runner.connect(password=old)
             try:
                 probe.get(system_mod.DEVICE_INFO_PATH)
             except AuthenticationError:
                 verified['old_password_rejected'] = True
             else:
                 verified['old_password_rejected'] = False
-                self.fail('%s: the device still accepts the old password of %r after the rotation.'
-                          % (self.client.label, user['name']))
+                raise Refusal('%s: the device still accepts the old password of %r after the rotation.'
+                              % (runner.client.label, user['name']))
             finally:
                 probe.close()
         return read_back
 
 
-def module_args():
-    """The AnsibleModule arguments; also used to run the module in-process on the controller
-    (plugins/plugin_utils/in_process.py)."""
-    return dict(
-        argument_spec=connection_argument_spec(
-            name=dict(type='str'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            configured_password=dict(type='str', no_log=True),
-            level=dict(type='str', choices=list(users_mod.LEVELS)),
-            update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
-            users=dict(type='list', elements='dict', options=ENTRY_SPEC),
-            purge=dict(type='bool', default=False),
-            account_type=dict(type='str', default='device', choices=['device', 'onvif']),
-            verify_old_rejected=dict(type='bool', default=True),
-        ),
-        mutually_exclusive=[('name', 'users')],
-        required_one_of=[('name', 'users')],
-        supports_check_mode=True,
-    )
-
-
 def run(module):
-    UserRun(module).run()
+    # changed says whether a write of the run (the rotation's included) was applied or may have been.
+    runner = Runner(module, dict(changed=False, created=[], deleted=[], updated=[], password_changed=[],
+                                 password_recovered=False))
+    user_run = UserRun(runner)
+    runner.execute(user_run.plan, user_run.apply)
 
 
 def main():
-    run(AnsibleModule(**module_args()))
+    run(AnsibleModule(**specs.module_args('hik_user')))
 
 
 if __name__ == '__main__':

@@ -46,10 +46,11 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
+
 MODULE_PACKAGE = 'ansible_collections.camops.hikvision.plugins.modules.'
 # The modules whose action plugin is InProcessModuleAction.
-MODULES = ('hik_camera_channel', 'hik_cloud_binding', 'hik_config_backup', 'hik_device_info', 'hik_factory_reset',
-           'hik_reboot', 'hik_report', 'hik_user')
+MODULES = specs.MODULES
 LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local')
 VALIDATION_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
 FREEZE_AT_FORK_VARIABLE = 'CAMOPS_HIKVISION_FREEZE_AT_FORK'
@@ -233,7 +234,7 @@ def run_module(name, args, check_mode=False, diff=False, environment=None):
     """Run module ``name`` of this collection in this process; returns its result (no_log values removed).
     ``environment`` is the task's environment, for the options' environment fallbacks."""
     module_code = importlib.import_module(MODULE_PACKAGE + name)
-    spec = module_code.module_args()
+    spec = specs.module_args(name)
     argument_spec = spec['argument_spec']
     args = apply_environment(argument_spec, args, environment or {})
     validator = ArgumentSpecValidator(argument_spec,

@@ -3,12 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The cloud provider options (documented once in the camops.hikvision.cloud doc fragment) and the
-registry of providers. A new provider is one module next to this one and one line in PROVIDERS."""
+"""The registry of cloud providers (their options are in specs.py, documented in the camops.hikvision.cloud
+doc fragment). A new provider is one module next to this one and one line in PROVIDERS."""
 
 import re
-
-from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.ezviz_open import EzvizOpen
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.hik_partner_pro import HikPartnerPro
@@ -17,15 +15,6 @@ PROVIDERS = {
     'hik_partner_pro': HikPartnerPro,
     'ezviz_open': EzvizOpen,
 }
-
-CLOUD_ARGUMENT_SPEC = dict(
-    provider=dict(type='str', choices=sorted(PROVIDERS)),
-    app_key=dict(type='str', no_log=True, fallback=(env_fallback, ['HIK_CLOUD_APP_KEY'])),
-    app_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['HIK_CLOUD_APP_SECRET'])),
-    region=dict(type='str'),
-    api_url=dict(type='str', fallback=(env_fallback, ['HIK_CLOUD_API_URL'])),
-    api_retries=dict(type='int', default=4),
-)
 
 _SERIAL = re.compile(r'^[A-Za-z0-9]{6,20}$')
 

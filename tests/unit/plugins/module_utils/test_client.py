@@ -271,9 +271,9 @@ def test_password_status_subset(fleet):
 
 
 def test_a_modules_later_clients_start_with_the_limit_an_earlier_one_found(fleet):
-    from ansible_collections.camops.hikvision.plugins.module_utils.common import client_from_module
+    from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
 
-    class Module(object):  # what client_from_module reads of an AnsibleModule
+    class Module(object):  # what the runner reads of an AnsibleModule
         def __init__(self, params):
             self.params = params
             self.warnings = []
@@ -287,10 +287,11 @@ def test_a_modules_later_clients_start_with_the_limit_an_earlier_one_found(fleet
     device = fleet.device('strict-nonce')
     module = Module(dict(host=device.address, port=device.port, protocol='http', username='admin',
                          password=PASSWORD, validate_certs=True, ca_path=None, timeout=10, nonce_max_uses=None))
-    first = client_from_module(module)
+    runner = Runner(module)
+    first = runner.connect()
     for dummy in range(3):
         first.get('/ISAPI/System/deviceInfo')
-    second = client_from_module(module)
+    second = runner.connect()
     assert second.nonce_max_uses == 2
     for dummy in range(3):
         second.get('/ISAPI/System/deviceInfo')

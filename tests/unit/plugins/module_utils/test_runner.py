@@ -4,11 +4,11 @@ one deliberate extra login with a fallback, nothing more to a locked device. Rea
 import pytest
 
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi import AuthenticationError, LockedOutError
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD
 
 
-class Module(object):  # what the runner and client_from_module read of an AnsibleModule
+class Module(object):  # what the runner reads of an AnsibleModule
     def __init__(self, device, password):
         self.params = dict(host=device.address, port=device.port, protocol='http', username='admin', password=password,
                            validate_certs=True, ca_path=None, timeout=10, nonce_max_uses=None)
@@ -106,10 +106,91 @@ def test_changed_on_failure_says_what_may_have_been_applied(clients, elsewhere, 
             raise Failed(kwargs)
     runner = Runner(Module())
     runner.clients = clients
+    runner.changed_elsewhere = lambda: elsewhere
     with pytest.raises(Failed) as failed:
-        runner.fail(AuthenticationError('x: refused.'), changed_elsewhere=elsewhere, created=[])
+        runner.fail('x: refused.', created=[])
     result = failed.value.args[0]
     assert result['changed'] is changed and result['write_state'] == state and result['msg'] == 'x: refused.'
+
+
+class Ended(Exception):
+    pass
+
+
+class StandIn(object):
+    """What execute reads of a module; exit_json and fail_json end the run like AnsibleModule's."""
+
+    def __init__(self, check_mode=False, diff=False):
+        self.params = dict(host='127.0.0.1', port=None, protocol='http', username='admin', password='x',
+                           validate_certs=True, ca_path=None, timeout=10, nonce_max_uses=None)
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+    def exit_json(self, **result):
+        raise Ended(result)
+
+    def fail_json(self, **result):
+        result['failed'] = True
+        raise Ended(result)
+
+
+def _execute(module, plan, apply=None, **initial):
+    applied = []
+
+    def record(runner, planned):
+        applied.append(planned)
+        if apply:
+            apply(runner, planned)
+    with pytest.raises(Ended) as ended:
+        Runner(module, dict(initial)).execute(plan, record)
+    return ended.value.args[0], applied
+
+
+def _plan(changed):
+    return lambda runner: Plan(changed=changed, before=dict(x=1), after=dict(x=2 if changed else 1))
+
+
+@pytest.mark.parametrize('check_mode, changed, applies', [
+    (False, True, True), (True, True, False), (False, False, False), (True, False, False),
+])
+def test_apply_runs_only_outside_check_mode_and_only_for_a_change(check_mode, changed, applies):
+    result, applied = _execute(StandIn(check_mode=check_mode), _plan(changed))
+    assert result['changed'] is changed and bool(applied) is applies and 'failed' not in result
+
+
+@pytest.mark.parametrize('diff', [True, False])
+def test_the_diff_only_in_diff_mode(diff):
+    result, dummy = _execute(StandIn(diff=diff), _plan(True))
+    assert ('diff' in result) is diff
+    if diff:
+        assert result['diff'] == dict(before=dict(x=1), after=dict(x=2))
+
+
+def test_apply_may_find_nothing_changed():
+    def found_same(runner, planned):
+        planned.changed = False
+    result, applied = _execute(StandIn(), _plan(True), found_same)
+    assert applied and result['changed'] is False
+
+
+def test_a_refusal_is_one_sentence_with_the_result_so_far_and_nothing_changed():
+    def refuse(runner):
+        runner.result['seen'] = 1
+        raise Refusal('no.', extra=2)
+    result, applied = _execute(StandIn(), refuse, done=0)
+    assert result['failed'] and result['msg'] == 'no.' and (result['seen'], result['extra'], result['done']) == (1, 2, 0)
+    assert result['changed'] is False and result['write_state'] == 'none' and not applied
+
+
+def test_bad_connection_options_are_refused_before_the_plan():
+    module = StandIn()
+    module.params['timeout'] = 0
+    result, dummy = _execute(module, lambda runner: pytest.fail('planned'))
+    assert result['failed'] and result['msg'] == 'timeout must be a positive number of seconds, got 0.'
 
 
 def test_the_client_counts_acknowledged_refused_and_unanswered_writes(fleet):

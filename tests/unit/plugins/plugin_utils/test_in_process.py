@@ -6,6 +6,7 @@ import stat
 
 import pytest
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import run_module
 from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD
 
@@ -80,8 +81,7 @@ def test_every_module_has_the_one_action_under_its_own_name():
 
 def _module_args_case(name):
     """Arguments for ``name`` that set every no_log option (nested ones too) to a recognisable secret."""
-    import importlib
-    spec = importlib.import_module('ansible_collections.camops.hikvision.plugins.modules.' + name).module_args()
+    spec = specs.module_args(name)
 
     def fill(options, prefix):
         args = {}
@@ -98,8 +98,7 @@ def _module_args_case(name):
     return spec, fill(spec['argument_spec'], name)
 
 
-@pytest.mark.parametrize('name', ['hik_camera_channel', 'hik_cloud_binding', 'hik_config_backup', 'hik_device_info',
-                                  'hik_factory_reset', 'hik_reboot', 'hik_report', 'hik_user'])
+@pytest.mark.parametrize('name', specs.MODULES)
 def test_no_log_values_are_those_ansiblemodule_finds(name):
     # The in-process adapter computes the values to hide from the collection's own argument specs; they must
     # be exactly the ones AnsibleModule finds for the same arguments (its public no_log_values).
