@@ -3,15 +3,15 @@
 # simulator, the conformance suite over every real device profile, the integration targets and the
 # conformance suite again on the lowest ansible-core the collection claims, ansible-lint (production
 # profile), changelog lint, and build/install/ansible-doc of the tarball.
-# Usage: scripts/test.sh [stage ...]   (stages: sanity units integration conformance integration-lowest
-#        conformance-lowest lint changelog build)
+# Usage: scripts/test.sh [stage ...]   (stages: sanity units integration conformance sanity-lowest
+#        integration-lowest conformance-lowest lint changelog build)
 # HIK_TARGETS="hik_user ..." limits the integration stages to those targets.
 # The integration and conformance stages fail on any deprecation warning, on every ansible-core they run.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGES=("$@")
-[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units integration conformance integration-lowest conformance-lowest lint
-                                    changelog build)
+[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units integration conformance sanity-lowest integration-lowest
+                                    conformance-lowest lint changelog build)
 case " ${STAGES[*]} " in
     *-lowest*) bash "$ROOT/scripts/bootstrap.sh" --lowest || exit 1 ;;
     *) bash "$ROOT/scripts/bootstrap.sh" || exit 1 ;;
@@ -31,14 +31,18 @@ mkdir -p "$COLL"
 
 # ansible-test bootstraps pip in its sanity venvs with a script it downloads from a host that is not
 # reachable here; an equivalent offline stand-in goes where it looks first.
-pip_version="$(python - <<'PY'
+# Each ansible-core version looks for its own pip version's script (the lowest one's too).
+mkdir -p "$HOME/.ansible/test/cache"
+for py in python "$ROOT/.venv-lowest/bin/python"; do
+    command -v "$py" >/dev/null 2>&1 || continue
+    pip_version="$("$py" - <<'PY'
 import os, re, ansible_test
 src = open(os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')).read()
 print(re.search(r"pip='([0-9.]+)'", src).group(1))
 PY
 )"
-mkdir -p "$HOME/.ansible/test/cache"
-cp "$ROOT/tests/utils/get_pip_offline.py" "$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+    cp "$ROOT/tests/utils/get_pip_offline.py" "$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+done
 
 export ANSIBLE_COLLECTIONS_PATH="$WORK"
 export ANSIBLE_FORCE_COLOR=0
@@ -133,6 +137,8 @@ PY
 for stage in "${STAGES[@]}"; do
     case "$stage" in
         sanity) run_stage sanity ansible-test sanity --python 3.11 --color no --exclude tests/simulator/hiksim/profiles/ ;;
+        sanity-lowest) run_stage sanity-lowest env PATH="$LOWEST_PATH" ansible-test sanity --python 3.11 --color no \
+                           --exclude tests/simulator/hiksim/profiles/ ;;
         units) run_stage units ansible-test units --python 3.11 --color no ;;
         integration) run_stage integration stage_integration ;;
         conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs --both-paths ;;

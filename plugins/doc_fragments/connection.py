@@ -82,6 +82,10 @@ notes:
     controller's worker process instead of a new Python interpreter, with the same argument handling and
     results; set the variable C(hik_in_process=false) to run it the ordinary way. With become, async or a
     remote connection it always runs the ordinary way.
+  - A write the device accepts with statusCode 7 (Reboot Required) counts as applied; the result then has
+    C(reboot_required=true) and a warning that the change takes effect after a restart.
+  - The user name and passwords must be printable ASCII; O(host) must be an IP address or a host name. Other
+    values are refused before any request.
 requirements:
   - requests
   - xmltodict

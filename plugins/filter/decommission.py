@@ -24,6 +24,19 @@ def _dict(value):
     return value if isinstance(value, dict) else {}
 
 
+def _confirmed(step):
+    """A step's result as the report may read it: a failed step says what the device confirmed and nothing
+    more (its other fields may be the plan's prediction, or the write it was sending), so no success text is
+    made of it. ``changed`` stays: true when a write was acknowledged or may have been applied."""
+    if not step.get('failed'):
+        return step
+    kept = dict((key, step[key]) for key in ('changed', 'write_state', 'failed', 'msg') if key in step)
+    account = _dict(step.get('cloud_account'))
+    if account.get('confirmed'):
+        kept['cloud_account'] = account  # the provider's second lookup proved the delete before the failure
+    return kept
+
+
 def _names(items):
     return [item.get('name') for item in items or []]
 
@@ -45,7 +58,7 @@ def decommission_record(facts):
     failure = _dict(facts.get('failure'))
     pre = _dict(facts.get('pre'))
     dev = _dict(pre.get('device'))
-    steps = dict((step, _dict(_dict(facts.get('steps')).get(step))) for step in STEPS)
+    steps = dict((step, _confirmed(_dict(_dict(facts.get('steps')).get(step)))) for step in STEPS)
     address = facts.get('address')
     recorder = facts.get('recorder')
     recorder_error = facts.get('recorder_error')
@@ -107,6 +120,10 @@ def decommission_record(facts):
     }
     record['changes'] = _changes(record)
     record['notes'] = _notes(pre, cloud, onvif)
+    if backup.get('msg') and not backup.get('skipped'):
+        # A backup that failed while optional (failed_when turned it into a result; a required one fails the
+        # device); a taken backup's result carries no msg.
+        record['notes'].append('configuration backup failed, went on without it: %s' % backup['msg'])
     return record
 
 

@@ -5,7 +5,7 @@
 
 """Recorder channels: IP channels (InputProxy) and analogue inputs. Parsing only."""
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
     as_list, xml_bool, xml_get, xml_int, xml_text,
 )
 
@@ -244,7 +244,7 @@ def after_channels(current, plan, new_ids=None):
 
 def channel_body(channel_id=None, name=None, ip_address=None, port=None, protocol=None, username=None,
                  password=None, new=False):
-    """<InputProxyChannel> for an add (new=True: the full descriptor, isapi.md 5.3) or an update
+    """<InputProxyChannel> for an add (new=True: the full descriptor, docs/isapi.md 5.3) or an update
     (the camera's address to identify it plus only the fields that change)."""
     body = {}
     if channel_id is not None:

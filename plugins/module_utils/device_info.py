@@ -9,7 +9,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils import channels a
 from ansible_collections.camops.hikvision.plugins.module_utils import platform as platform_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import MalformedResponseError, NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import MalformedResponseError, NotSupportedError
 
 SUBSETS = ('device', 'capabilities', 'users', 'onvif_users', 'channels', 'cloud', 'lockout_policy', 'password_status')
 _NEEDS_CAPABILITIES = ('capabilities', 'onvif_users', 'cloud', 'lockout_policy')

@@ -9,6 +9,28 @@ import os
 import tempfile
 
 
+def make_private_dirs(directory, dir_mode=0o700):
+    """Create ``directory`` and every missing parent with ``dir_mode`` (os.makedirs gives its mode only to
+    the last one, so a new reports/backups/site tree would be readable by everyone under a usual umask).
+    Directories that exist are left as they are."""
+    missing = []
+    current = os.path.abspath(directory)
+    while not os.path.isdir(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, dir_mode)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+            continue  # another worker made it meanwhile
+        os.chmod(path, dir_mode)  # the umask does not narrow it
+
+
 def write_atomic(path, data, mode=0o600, dir_mode=0o700):
     """Write ``data`` (bytes) to ``path`` through a temporary file in the same directory (created with
     ``dir_mode`` when missing), with ``mode``, flushed to disk before it replaces ``path``.
@@ -17,7 +39,7 @@ def write_atomic(path, data, mode=0o600, dir_mode=0o700):
     a directory another worker created meanwhile is not an error (exist_ok; a check-then-create failed one
     device in 500 of a benchmark run with "File exists")."""
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, dir_mode, exist_ok=True)
+    make_private_dirs(directory, dir_mode)
     fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=directory)
     try:
         os.fchmod(fd, mode)

@@ -9,7 +9,7 @@ import random
 import string
 import time
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import xml_bool, xml_get, xml_int, xml_text
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import xml_bool, xml_get, xml_int, xml_text
 
 EZVIZ_PATH = '/ISAPI/System/Network/EZVIZ'
 
@@ -95,7 +95,7 @@ def read_cloud(client):
 
 
 def set_enabled(client, enabled, code=None):
-    """PUT EZVIZ with enabled (and a new verification code): the bodies of isapi.md 6.1. A code is
+    """PUT EZVIZ with enabled (and a new verification code): the bodies of docs/isapi.md 6.1. A code is
     rotated while access stays on with ``set_enabled(client, True, code)``."""
     body = {'enabled': 'true' if enabled else 'false'}
     if code is not None:

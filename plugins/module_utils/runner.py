@@ -20,10 +20,14 @@ deliberate extra login (with a fallback password, a rotation that an earlier run
 a device that says it is locked gets nothing more.
 """
 
+import ipaddress
+import re
+
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
     HAS_REQUESTS, HAS_XMLTODICT, REQUESTS_IMPORT_ERROR, XMLTODICT_IMPORT_ERROR,
     AuthenticationError, ISAPIClient, ISAPIError, LockedOutError,
 )
@@ -58,8 +62,30 @@ def check_libraries(module):
         module.fail_json(msg=missing_required_lib('xmltodict'), exception=str(XMLTODICT_IMPORT_ERROR))
 
 
+_HOST_NAME = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?'
+                        r'(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$')
+
+
+def host_problem(host):
+    """Why ``host`` is not a device address (an IP address or an ASCII host name, nothing else), or None."""
+    if host is None or not host.strip():
+        return 'host must not be empty; give the device\'s IP address or host name.'
+    try:
+        ipaddress.ip_address(host[1:-1] if host.startswith('[') and host.endswith(']') else host)
+        return None
+    except ValueError:
+        pass
+    if _HOST_NAME.match(host):
+        return None
+    return ('host must be an IP address or an ASCII host name, without a scheme, port, path or spaces (the port is '
+            'the port option), got %r.' % host)
+
+
 def connection_problem(params):
     """Why the connection options cannot work, in one sentence, or None."""
+    problem = host_problem(params['host'])
+    if problem:
+        return problem
     if params['timeout'] <= 0:
         return 'timeout must be a positive number of seconds, got %s.' % params['timeout']
     if params['port'] is not None and not 0 < params['port'] < 65536:
@@ -68,6 +94,10 @@ def connection_problem(params):
         return 'nonce_max_uses must be at least 1, got %s.' % params['nonce_max_uses']
     if params.get('wait_timeout') is not None and params['wait_timeout'] <= 0:
         return 'wait_timeout must be a positive number of seconds.'
+    for option in ('username', 'password'):
+        problem = users_mod.ascii_problem(params.get(option), option)
+        if problem:
+            return '%s; nothing was sent.' % problem
     return None
 
 
@@ -116,6 +146,7 @@ class Runner(object):
                 self.result['changed'] = planned.changed
             if self.diff_mode and planned.before is not None:
                 self.result['diff'] = dict(before=planned.before, after=planned.after)
+            self.report_reboot_required()
         except Refusal as refusal:
             self.fail(str(refusal), **refusal.extra)
         except ISAPIError as exc:
@@ -136,6 +167,14 @@ class Runner(object):
 
     def warn(self, warning):
         self.module.warn(warning)
+
+    def report_reboot_required(self):
+        """Writes the device accepted with statusCode 7 (Reboot Required): ``reboot_required`` and a warning."""
+        pending = [write for client in self.clients for write in client.reboot_required]
+        if pending:
+            self.result['reboot_required'] = True
+            self.warn('%s: the device applied %s with statusCode 7 (Reboot Required): the change takes effect after '
+                      'the device restarts (camops.hikvision.hik_reboot).' % (self.clients[0].label, ', '.join(pending)))
 
     # ---- clients -------------------------------------------------------------------------------------------
     def new_client(self, password=None, **overrides):

@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - cryptography comes with ansible-core
     HAS_CRYPTOGRAPHY = False
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
     DeviceUnreachableError, ISAPIError, xml_bool, xml_get, xml_int, xml_text, xml_value, xml_value_int,
 )
 
@@ -176,7 +176,7 @@ def lockout_policy_from_capabilities(doc):
 
 
 # ---------------------------------------------------------------------------------------------
-# Maintenance: reboot, factory reset, configuration export (isapi.md section 7)
+# Maintenance: reboot, factory reset, configuration export (docs/isapi.md section 7)
 # ---------------------------------------------------------------------------------------------
 
 REBOOT_PATH = '/ISAPI/System/reboot'
@@ -184,7 +184,7 @@ FACTORY_RESET_PATH = '/ISAPI/System/factoryReset'
 CONFIG_PATH = '/ISAPI/System/configurationData'
 ACTIVATE_STATUS_PATH = '/SDK/activateStatus'
 RESET_MODES = ('basic', 'full')
-# The WebSDK's fixed key for the secretkey parameter (isapi.md 7.3, one source, not verified on hardware).
+# The WebSDK's fixed key for the secretkey parameter (docs/isapi.md 7.3, one source, not verified on hardware).
 _SECRET_KEY_AES = bytes.fromhex('bf8a6df8640f38f3812c19d2aaca7743')
 
 
@@ -194,7 +194,7 @@ def parse_activated(doc):
 
 
 def secret_key_params(secret_key, now_ms=None):
-    """Query parameters for an encrypted configuration export: secretkey, security=1 and iv (isapi.md 7.3:
+    """Query parameters for an encrypted configuration export: secretkey, security=1 and iv (docs/isapi.md 7.3:
     AES-128-CBC of base64(XML-escaped key) with the WebSDK key, IV = MD5 of a millisecond timestamp)."""
     if not HAS_CRYPTOGRAPHY:
         raise RuntimeError('the Python library cryptography (a dependency of ansible-core) is required for '

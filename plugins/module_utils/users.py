@@ -5,7 +5,7 @@
 
 """Device and ONVIF user lists: parsing only. Passwords are write-only on devices and never read here."""
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
     InvalidOperationError, as_list, xml_int, xml_text,
 )
 
@@ -41,7 +41,7 @@ def parse_users(doc, account_type='device'):
 # ---------------------------------------------------------------------------------------------
 
 LEVELS = ('administrator', 'operator', 'viewer')
-# ONVIF userType for each level (isapi.md 4.6); viewer is ONVIF's mediaUser.
+# ONVIF userType for each level (docs/isapi.md 4.6); viewer is ONVIF's mediaUser.
 ONVIF_TYPES = {'administrator': 'administrator', 'operator': 'operator', 'viewer': 'mediaUser'}
 ADMIN_ID = 1
 DEFAULT_PASSWORD_MIN = 8
@@ -76,6 +76,24 @@ def password_limits(capabilities):
     return low, max(low, high)
 
 
+def ascii_problem(value, what):
+    """Why ``value`` cannot be sent as ``what`` (a user name, a password), or None. Only printable ASCII goes out:
+    the devices' own rule names digits, lower- and upper-case letters and special characters, and Digest (RFC
+    2617) does not say how other characters are encoded, so a device and this client could hash different
+    bytes and count a refused login. The value itself never appears in the answer."""
+    if value is None:
+        return None
+    bad = [c for c in value if not ' ' <= c <= '~']
+    if bad:
+        return '%s must be printable ASCII (letters, digits, symbols); it has %d other character(s)' % (what, len(bad))
+    return None
+
+
+def length_range(low, high):
+    """'8 to 16', or 'at least 8' when there is no upper bound."""
+    return '%d to %d' % (low, high) if high else 'at least %d' % low
+
+
 def password_problem(password, user_name, min_length=DEFAULT_PASSWORD_MIN, max_length=None):
     """Why ``password`` is not acceptable for ``user_name``, as a sentence fragment; None when it is.
 
@@ -85,9 +103,11 @@ def password_problem(password, user_name, min_length=DEFAULT_PASSWORD_MIN, max_l
     who = 'the password of user %r' % user_name
     if not password:
         return '%s is empty' % who
+    problem = ascii_problem(password, who)
+    if problem:
+        return problem
     if len(password) < min_length or (max_length is not None and len(password) > max_length):
-        return '%s must be %d-%s characters long (it has %d)' % (
-            who, min_length, max_length if max_length is not None else '', len(password))
+        return '%s must be %s characters long (it has %d)' % (who, length_range(min_length, max_length), len(password))
     if password_classes(password) < 2:
         return '%s must mix at least two kinds of characters (digits, lower-case, upper-case, symbols)' % who
     if user_name and password.lower() == user_name.lower():
@@ -106,7 +126,10 @@ def normalise_wanted(entries, defaults):
                 entry[key] = defaults[key]
         name = entry.get('name')
         if not name or len(name) > NAME_MAX:
-            raise ValueError('Every user needs a name of 1-%d characters, got %r.' % (NAME_MAX, name))
+            raise ValueError('Every user needs a name of 1 to %d characters, got %r.' % (NAME_MAX, name))
+        problem = ascii_problem(name, 'user name %r' % name)
+        if problem:
+            raise ValueError('%s.' % problem)
         if name in seen:
             raise ValueError('User %r is listed more than once.' % name)
         seen.add(name)
@@ -282,7 +305,7 @@ def apply_plan(client, account_type, plan, login_password):
 
 
 def rotate_login_password(client, user, new_password, login_password):
-    """Change the password of the account ``client`` is logged in with (isapi.md 4.3): the current
+    """Change the password of the account ``client`` is logged in with (docs/isapi.md 4.3): the current
     password goes in loginPassword. The client's credentials are stale afterwards."""
     client.put('%s/%s' % (USERS_PATH, user['id']), 'User', user_body(
         'device', user['name'], user['level'], password=new_password, user_id=user['id'],

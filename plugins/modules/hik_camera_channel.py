@@ -261,7 +261,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import channels as channels_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import specs
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import NotSupportedError
 from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 FIELDS = specs.CHANNEL_FIELDS

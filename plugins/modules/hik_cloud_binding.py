@@ -325,7 +325,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils.cloud import base
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.providers import (
     provider_from_params, serial_problem,
 )
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import NotSupportedError, xml_text
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import NotSupportedError, xml_text
 from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 STILL_LISTED = ("The device still reports bind_status 'bind': the previous owner's Hik-Connect account lists it "
@@ -424,7 +424,7 @@ def read_platform(runner):
 
 
 class BindingRun(object):
-    """One run of hik_cloud_binding: the account side (the provider's own algorithm, cloud-apis 9.2, whose
+    """One run of hik_cloud_binding: the account side (the provider's own algorithm, docs/cloud-apis.md 9.2, whose
     lookups and deletes interleave, so it runs whole: in the plan in check mode, in the apply otherwise) and the
     device side (a plan of PUTs on the EZVIZ path, then its read-back)."""
 
@@ -521,7 +521,10 @@ class BindingRun(object):
             if device['generate']:
                 result['verification_code'] = code
         result['verification_code_changed'] = device['write_code']
-        result['cloud_after'] = device['after']  # the prediction, for check mode
+        if runner.check_mode or not device['writes']:
+            result['cloud_after'] = device['after']  # the prediction; outside check mode the read-back replaces it
+        else:
+            result.pop('cloud_after', None)  # a write that fails leaves no prediction behind to be taken as done
         device.update(before=before, code=code)
         if not device['writes'] and not runner.check_mode:
             self.read_back(device)  # nothing to write: the wait for registration, if asked, is all there is

@@ -90,8 +90,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
+from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.files import write_atomic
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import ISAPIError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import ISAPIError
 from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 
@@ -131,8 +132,8 @@ def apply(runner, planned):
         low = caps.get('config_secret_key_min_length') or 1
         high = caps.get('config_secret_key_max_length')
         if len(secret_key) < low or (high and len(secret_key) > high):
-            raise Refusal('%s: the device takes a secret_key of %d-%s characters (it has %d).'
-                          % (client.label, low, high or '', len(secret_key)))
+            raise Refusal('%s: the device takes a secret_key of %s characters (it has %d).'
+                          % (client.label, users_mod.length_range(low, high), len(secret_key)))
         params = system_mod.secret_key_params(secret_key)
     try:
         content, dummy = client.download(system_mod.CONFIG_PATH, params=params)

@@ -258,7 +258,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import AuthenticationError, NotSupportedError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import AuthenticationError, NotSupportedError
 from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
 
 

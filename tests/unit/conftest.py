@@ -29,11 +29,11 @@ def fleet(profiles, tmp_path_factory):
                         ezviz=dict(enabled=True, verification_code='Abc123456', bind_status='bind')))
     devices.append(dict(name='lockme', profile='ipc', address='127.0.2.102', port=base,
                         lockout=dict(max_attempts=3, lock_seconds=600)))
-    # Refuses a nonce's third use with 401 and no challenge, as DS-K1T342MWX FW V4.48.40 (isapi.md 1.1).
+    # Refuses a nonce's third use with 401 and no challenge, as DS-K1T342MWX FW V4.48.40 (docs/isapi.md 1.1).
     devices.append(dict(name='strict-nonce', profile='ipc', address='127.0.2.103', port=base, nonce_max_uses=2))
     # Overlay: capabilities that say isSupportEZVIZ false (none of the real captures does).
     devices.append(dict(name='noezviz', profile='ipc', address='127.0.2.105', port=base, ezviz_supported=False))
-    # HTTPS only, with a self-signed certificate, as devices ship (isapi.md 8.2).
+    # HTTPS only, with a self-signed certificate, as devices ship (docs/isapi.md 8.2).
     devices.append(dict(name='tls-cam', profile='ipc', address='127.0.2.104', port=base, tls=True))
     sim = Fleet(dict(devices=devices, defaults=dict(password=PASSWORD), tls_dir=str(tmp_path_factory.mktemp('tls'))),
                 profiles=profiles).start()

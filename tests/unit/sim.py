@@ -37,3 +37,29 @@ class SimFleet(object):
 
     def device(self, name):
         return self.fleet.devices[name]
+
+
+class Ended(Exception):
+    pass
+
+
+class StandIn(object):
+    """What execute reads of a module; exit_json and fail_json end the run like AnsibleModule's."""
+
+    def __init__(self, check_mode=False, diff=False, **params):
+        self.params = dict(host='127.0.0.1', port=None, protocol='http', username='admin', password='x',
+                           validate_certs=True, ca_path=None, timeout=10, nonce_max_uses=None)
+        self.params.update(params)
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+    def exit_json(self, **result):
+        raise Ended(result)
+
+    def fail_json(self, **result):
+        result['failed'] = True
+        raise Ended(result)

@@ -302,7 +302,7 @@ class CloudProvider(object):
 
 
 def absent(provider, serial, remove_shares=True, check_mode=False, fail_if_not_owner=False):
-    """Take ``serial`` out of the provider's account: the idempotent algorithm of cloud-apis.md 9.2.
+    """Take ``serial`` out of the provider's account: the idempotent algorithm of docs/cloud-apis.md 9.2.
 
     Returns (changed, cloud_account, warnings); another account's device is a warning (an error with
     ``fail_if_not_owner``, before any change). Device-scoped shares go before the delete; site-wide

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""EZVIZ Open Platform (cloud-apis.md section 3): developer accounts on open.ys7.com / open.ezvizlife.com.
+"""EZVIZ Open Platform (docs/cloud-apis.md section 3): developer accounts on open.ys7.com / open.ezvizlife.com.
 
 Form-encoded POSTs with ``accessToken`` in the body; envelope ``{"code": "200", "msg": ..., "data": ...}``
 with HTTP 200 on errors (``searchDeviceInfo``: ``{"result": {...}}``). Acts only on devices of the

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Hik-Partner Pro OpenAPI (cloud-apis.md section 4): installer accounts.
+"""Hik-Partner Pro OpenAPI (docs/cloud-apis.md section 4): installer accounts.
 
 JSON bodies, ``Authorization: Bearer`` after ``token/get``, envelope ``{"errorCode": "0", "data": ...}``.
 The device is deleted by its HPP ``id`` (looked up by serial). Shares are per site: the company share

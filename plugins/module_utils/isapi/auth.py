@@ -92,7 +92,7 @@ class ISAPIAuth(HTTPDigestAuth):
 
     @staticmethod
     def _nonce_expired_body(r):
-        """A stale nonce refused without a challenge: ResponseStatus invalidOperation (isapi.md 1.1)."""
+        """A stale nonce refused without a challenge: ResponseStatus invalidOperation (docs/isapi.md 1.1)."""
         body = r.content or b''
         return b'ResponseStatus' in body[:512] and b'invalidOperation' in body
 

@@ -48,6 +48,37 @@ def _reached(exc):
     return 'NewConnectionError' not in text and 'Connection refused' not in text
 
 
+_CONNECTION_PROBLEMS = (
+    ('Connection refused', 'the connection was refused (nothing listens on that port)'),
+    ('Name or service not known', 'the host name does not resolve'),
+    ('nodename nor servname', 'the host name does not resolve'),
+    ('Temporary failure in name resolution', 'the host name does not resolve'),
+    ('No address associated', 'the host name does not resolve'),
+    ('No route to host', 'there is no route to the address'),
+    ('Network is unreachable', 'the network of the address is unreachable'),
+    ('Connection reset', 'the device reset the connection'),
+    ('RemoteDisconnected', 'the device closed the connection without an answer'),
+    ('IncompleteRead', 'the connection closed before the answer was complete'),
+    ('InvalidChunkLength', 'the connection closed before the answer was complete'),
+)
+
+
+def _connection_problem(exc, timeout):
+    """A failed connection in words of our own: requests' and urllib3's text (pool names, object addresses,
+    "Max retries exceeded") is not for users."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'no connection within %ss' % timeout
+    if isinstance(exc, requests.exceptions.Timeout):
+        return 'no answer within %ss' % timeout
+    text = repr(exc)
+    for marker, words in _CONNECTION_PROBLEMS:
+        if marker in text:
+            return words
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return 'the connection closed before the answer was complete'
+    return 'no answer (the connection failed)'
+
+
 def _tls_problem(exc):
     """What a failed TLS handshake means for the user, from the ssl error that requests and urllib3 wrap."""
     seen = set()
@@ -112,6 +143,8 @@ class ISAPIClient(object):
         # Of the writes sent: those the device answered with success, and those whose answer never came (the
         # connection broke or timed out after the request went out), which the device may have applied.
         self.writes_acknowledged = 0
+        # The writes the device applied with statusCode 7 (Reboot Required): they take effect after a reboot.
+        self.reboot_required = []
         self.writes_unanswered = 0
         self._fatal = None
 
@@ -167,14 +200,22 @@ class ISAPIClient(object):
             if status is not None and not status.ok:
                 self._raise_for_status(status, response, 'GET', path)
             self._raise_for_http(response, 'GET', path)
-        if 'xml' in ctype or 'json' in ctype or head.startswith(b'<?xml') or head.startswith(b'<ResponseStatus') \
-                or head.startswith(b'{'):
+        labelled = 'xml' in ctype or 'json' in ctype
+        if labelled or head.startswith(b'<') or head.startswith(b'{'):
+            # An ISAPI answer in place of the file: a ResponseStatus the device sent (whatever it labels it), or a
+            # body the device labels XML or JSON. A binary export may begin with '<' or '{' (about one in 256
+            # does with '{'): unlabelled and not a ResponseStatus, it is the file.
             status = self._status_of(response, content, path, 'GET')
             if status is not None:
                 self._raise_for_status(status, response, 'GET', path)
-            raise MalformedResponseError(self._sentence(
-                'GET', path, 'expected a file but the device answered with a %s document' % (ctype or 'text')),
-                host=self.label, method='GET', path=path, http_status=response.status_code)
+            if labelled:
+                raise MalformedResponseError(self._sentence(
+                    'GET', path, 'expected a file but the device answered with a %s document' % ctype.split(';')[0]),
+                    host=self.label, method='GET', path=path, http_status=response.status_code)
+        if 'text/html' in ctype or head[:9].lower() in (b'<!doctype', b'<html>') or head[:5].lower() == b'<html':
+            raise MalformedResponseError(self._sentence('GET', path, 'expected a file but the device answered with '
+                                                                     'an HTML page'),
+                                         host=self.label, method='GET', path=path, http_status=response.status_code)
         if not content:
             raise MalformedResponseError(self._sentence('GET', path, 'the device answered with an empty body'),
                                          host=self.label, method='GET', path=path,
@@ -198,6 +239,8 @@ class ISAPIClient(object):
             self.version = document.version
         if method != 'GET':
             self.writes_acknowledged += 1
+            if status is not None and status.reboot_required:
+                self.reboot_required.append('%s %s' % (method, path))
         return ISAPIResult(status=status, document=document, http_status=response.status_code)
 
     def check_credentials(self):
@@ -246,8 +289,7 @@ class ISAPIClient(object):
                 if method == 'GET' and attempt <= self.read_retries:
                     self._sleep(min(self.busy_backoff, 1.0))
                     continue
-                kind = 'timed out after %ss' % self.timeout if isinstance(exc, requests.exceptions.Timeout) \
-                    else 'no answer (%s)' % _short(exc)
+                kind = _connection_problem(exc, self.timeout)
                 if method != 'GET' and _reached(exc):
                     self.writes_unanswered += 1
                 raise DeviceUnreachableError(self._sentence(method, path, kind),
@@ -360,6 +402,14 @@ class ISAPIClient(object):
             return LockedOutError(
                 '%s: locked out after too many failed logins, %s; no further request was sent to it.'
                 % (self.label, when), unlock_time=unlock_time, **common)
+        exchanges = list(getattr(response, 'history', None) or []) + [response]
+        if not any(getattr(r, 'request', None) is not None and r.request.headers.get('Authorization')
+                   for r in exchanges):
+            # No credentials went out: the device (or whatever answers there) gave no Digest challenge.
+            return DeviceError(
+                '%s: %s %s failed: the device answered HTTP 401 without a Digest challenge, so no credentials were '
+                'sent; check that the address is the device\'s web service (host, port, protocol).'
+                % (self.label, method, path), **common)
         attempts = '' if retry is None else ' (%d attempts left before the device locks this address)' % retry
         return AuthenticationError(
             '%s: %s %s failed: the device refused the credentials for user %r (HTTP 401)%s; '

@@ -53,7 +53,7 @@ class Authenticator(object):
         self.mode = mode
         self.nonce_ttl = nonce_ttl
         # A nonce's uses beyond nonce_max_uses are refused with 401 and no challenge, as by DS-K1T342MWX FW
-        # V4.48.40 (isapi.md 1.1). Whether such a device counts that refusal as a failed login is not known:
+        # V4.48.40 (docs/isapi.md 1.1). Whether such a device counts that refusal as a failed login is not known:
         # by default it does here (the worst case).
         self.nonce_max_uses = nonce_max_uses
         self.nonce_overuse_counts = nonce_overuse_counts

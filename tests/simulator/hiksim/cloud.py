@@ -1,4 +1,4 @@
-"""The simulated cloud accounts: Hik-Partner Pro OpenAPI and EZVIZ Open Platform (cloud-apis.md 3, 4, 9.3).
+"""The simulated cloud accounts: Hik-Partner Pro OpenAPI and EZVIZ Open Platform (docs/cloud-apis.md 3, 4, 9.3).
 
 One state model for both providers, shared with the simulated devices: a device an account deletes reports
 bindStatus ``unbind`` at its next read while it is online to the cloud (``Device.cloud_bound``).
@@ -263,7 +263,7 @@ class Cloud(object):
                     ram['statements'] = _drop_serial(ram['statements'], record['serial'])
                 acc['trusts'] = [t for t in acc['trusts'] if t['serial'] != record['serial']]
 
-    # -- EZVIZ Open Platform (cloud-apis.md 3) -------------------------------------------------
+    # -- EZVIZ Open Platform (docs/cloud-apis.md 3) --------------------------------------------
 
     def _open_envelope(self, path):
         if path == OPEN_SEARCH:
@@ -402,7 +402,7 @@ class Cloud(object):
         self.counters['writes'] += 1
         return None
 
-    # -- Hik-Partner Pro OpenAPI (cloud-apis.md 4) ----------------------------------------------
+    # -- Hik-Partner Pro OpenAPI (docs/cloud-apis.md 4) -----------------------------------------
 
     @staticmethod
     def _hpp_envelope(code, message, data):

@@ -1,8 +1,7 @@
 """One simulated Hikvision device: state, ISAPI routes and device rules.
 
-Written from ../shared/reference/isapi.md (sections noted by the routes) and the real captures in
-profiles/. What the reference marks as inference is implemented as the reference recommends and is
-configurable where it says so.
+Written from docs/isapi.md (sections noted by the routes) and the real captures in profiles/. What
+those notes mark as inferred is implemented as they describe and is configurable where they say so.
 """
 
 import copy
@@ -156,7 +155,7 @@ class Device(object):
             self.lockout_policy_supported = bool(settings['lockout_policy_supported'])
         self.reports_bind_status = bool(settings.get('reports_bind_status', True))
         self._overlay_capabilities(settings)
-        # Configuration export is core ISAPI on cameras and recorders alike (isapi.md 7.3): offered unless the
+        # Configuration export is core ISAPI on cameras and recorders alike (docs/isapi.md 7.3): offered unless the
         # capabilities say isSupportConfigFileExport false.
         self.config_export = xmlio.as_bool(sec.get('isSupportConfigFileExport')) is not False
         self.require_secret_key = bool(settings.get('require_secret_key', False))
@@ -287,7 +286,7 @@ class Device(object):
             self.analog_channels = xmlio.as_list(analog.get('VideoInputChannel'))
         if not self.has_input_proxy:
             return
-        # The list's size attribute is served as recorded; it is not the capacity (isapi.md 5.2), which is
+        # The list's size attribute is served as recorded; it is not the capacity (docs/isapi.md 5.2), which is
         # the capabilities' RacmCap/inputProxyNums where the device gives it.
         self.list_size = listing.get('@size')
         capacity = xmlio.value((self.caps.get('RacmCap') or {}).get('inputProxyNums'))
@@ -602,7 +601,7 @@ class Device(object):
         return response
 
     def unsupported(self, path):
-        """How a device answers a path it does not offer (isapi.md 8.6): 404 with a notSupport ResponseStatus."""
+        """How a device answers a path it does not offer (docs/isapi.md 8.6): 404 with a notSupport ResponseStatus."""
         return self._status(404, 4, 'notSupport', path)
 
     def recorded_status(self, path):
@@ -646,7 +645,7 @@ class Device(object):
         return content
 
 
-# -- route handlers (isapi.md section in brackets) -----------------------------------------------
+# -- route handlers (docs/isapi.md section in brackets) ------------------------------------------
 
 def h_activate_status(dev, method, path, query, body, user, match):  # [7.4]
     return Response(200, ('<?xml version="1.0" encoding="UTF-8"?>\n<ActivateStatus><Activated>%s</Activated>'

@@ -1,4 +1,4 @@
-"""HTTPS for simulated devices, with a self-signed certificate each, as real devices ship (isapi.md 8.2).
+"""HTTPS for simulated devices, with a self-signed certificate each, as real devices ship (docs/isapi.md 8.2).
 
 A client trusts such a device only with certificate checks off, or with the device's own certificate as
 its CA (``ca_path``). The simulator writes each TLS device's certificate (for its loopback address) to

@@ -185,3 +185,34 @@ def test_a_camera_whose_recorder_was_not_in_the_run_failed_that_step_when_the_ru
     failed = {'cam-1': host(decommission_failure={'step': 'Preflight', 'error': 'refused'}), 'nvr-1': limited_out}
     record = decommission_host_record(failed['cam-1'], failed, 'decommission', False, recorders=True)
     assert (record['failed_step'], record['error']) == ('Preflight', 'refused')
+
+
+def test_a_failed_step_claims_nothing_it_did_not_confirm():
+    # A cut-off PUT of the EZVIZ path: the module's result still holds the plan's prediction (access off, code
+    # rotated); the record keeps only what the device or the cloud confirmed.
+    steps = {
+        'backup': {'changed': True, 'dest': '/b/cam-1.bin', 'sha256': 'abc'},
+        'cloud': {'failed': True, 'changed': True, 'write_state': 'unconfirmed', 'msg': 'cut off',
+                  'cloud_before': {'enabled': True}, 'cloud_after': {'enabled': False},
+                  'verification_code_changed': True,
+                  'cloud_account': {'provider': 'hik_partner_pro', 'deleted': True, 'confirmed': True,
+                                    'shares_removed': []}},
+        'users': {'failed': True, 'changed': False, 'write_state': 'none', 'deleted': ['installer'],
+                  'password_changed': ['admin']},
+    }
+    record = decommission_record(facts(steps=steps, failure={'step': 'Hik-Connect', 'error': 'cut off'}))
+    assert record['status'] == 'failed' and record['changed'] is True
+    assert record['changes'] == ['configuration backed up', 'deleted from the hik_partner_pro account']
+    assert record['users']['deleted'] == [] and record['users']['password_changed'] == []
+    steps['cloud']['cloud_account']['confirmed'] = None  # not proved: not claimed
+    record = decommission_record(facts(steps=steps, failure={'step': 'Hik-Connect', 'error': 'cut off'}))
+    assert record['changes'] == ['configuration backed up']
+
+
+def test_an_optional_backup_that_failed_is_noted_and_not_claimed():
+    steps = {'backup': {'changed': False, 'failed': False, 'dest': '/b/cam-1.bin',
+                        'msg': '127.0.0.5: GET /ISAPI/System/configurationData failed: device error (HTTP 500).'}}
+    record = decommission_record(facts(steps=steps))
+    assert record['changes'] == [] and record['backup']['changed'] is False
+    assert record['notes'] == ['configuration backup failed, went on without it: 127.0.0.5: GET '
+                               '/ISAPI/System/configurationData failed: device error (HTTP 500).']

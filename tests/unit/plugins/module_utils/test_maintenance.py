@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ansible_collections.camops.hikvision.plugins.module_utils import system
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import DeviceUnreachableError, parse_xml
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import DeviceUnreachableError, parse_xml
 
 
 def test_secret_key_params_round_trip():

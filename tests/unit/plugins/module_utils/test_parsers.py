@@ -7,7 +7,7 @@ import pytest
 import xmltodict
 
 from ansible_collections.camops.hikvision.plugins.module_utils import channels, platform, system, users
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import parse_xml
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import parse_xml
 
 from ansible_collections.camops.hikvision.tests.unit.sim import CAPTURES, PROFILE_DIR, profile_paths
 

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.camops.hikvision.plugins.module_utils import platform
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import parse_xml
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import parse_xml
 
 CAPS = b'''<?xml version="1.0" encoding="UTF-8"?>
 <EZVIZ version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">

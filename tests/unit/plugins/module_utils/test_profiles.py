@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
     ISAPIClient, MalformedResponseError, NotSupportedError,
 )
 from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD, Fleet, SimFleet

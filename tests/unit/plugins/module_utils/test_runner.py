@@ -3,9 +3,9 @@ one deliberate extra login with a fallback, nothing more to a locked device. Rea
 
 import pytest
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import AuthenticationError, LockedOutError
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import AuthenticationError, LockedOutError
 from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, Runner
-from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD
+from ansible_collections.camops.hikvision.tests.unit.sim import PASSWORD, Ended, StandIn
 
 
 class Module(object):  # what the runner reads of an AnsibleModule
@@ -113,31 +113,6 @@ def test_changed_on_failure_says_what_may_have_been_applied(clients, elsewhere, 
     assert result['changed'] is changed and result['write_state'] == state and result['msg'] == 'x: refused.'
 
 
-class Ended(Exception):
-    pass
-
-
-class StandIn(object):
-    """What execute reads of a module; exit_json and fail_json end the run like AnsibleModule's."""
-
-    def __init__(self, check_mode=False, diff=False):
-        self.params = dict(host='127.0.0.1', port=None, protocol='http', username='admin', password='x',
-                           validate_certs=True, ca_path=None, timeout=10, nonce_max_uses=None)
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
-
-    def warn(self, warning):
-        self.warnings.append(warning)
-
-    def exit_json(self, **result):
-        raise Ended(result)
-
-    def fail_json(self, **result):
-        result['failed'] = True
-        raise Ended(result)
-
-
 def _execute(module, plan, apply=None, **initial):
     applied = []
 
@@ -196,7 +171,7 @@ def test_bad_connection_options_are_refused_before_the_plan():
 def test_the_client_counts_acknowledged_refused_and_unanswered_writes(fleet):
     import socket
     import threading
-    from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+    from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
         BadRequestError, DeviceUnreachableError, ISAPIClient,
     )
     device = fleet.device('cam')
@@ -226,3 +201,22 @@ def test_the_client_counts_acknowledged_refused_and_unanswered_writes(fleet):
     with pytest.raises(DeviceUnreachableError):  # nothing listens: the request never went out
         refused.put('/ISAPI/System/reboot', data=b'')
     assert refused.writes_unanswered == 0
+
+
+@pytest.mark.parametrize('host', ['192.0.2.10', 'nvr-north-01', 'cam01.site.example.', '::1', '[fe80::1]',
+                                  'cam_07.lan'])
+def test_device_addresses_that_are_taken(host):
+    from ansible_collections.camops.hikvision.plugins.module_utils.runner import host_problem
+    assert host_problem(host) is None
+
+
+@pytest.mark.parametrize('host, words', [
+    ('', 'must not be empty'), ('  ', 'must not be empty'), (None, 'must not be empty'),
+    ('http://192.0.2.10', 'without a scheme'), ('192.0.2.10/ISAPI', 'path'), ('192.0.2.10:8080', 'port'),
+    ('caméra.example', 'ASCII'), ('cam 01', 'spaces'), ('-cam', 'host name'),
+])
+def test_what_is_not_a_device_address_is_refused_before_any_request(host, words):
+    module = StandIn()
+    module.params['host'] = host
+    result, dummy = _execute(module, lambda runner: pytest.fail('planned'))
+    assert result['failed'] and words in result['msg'] and result['msg'].count('.') >= 1

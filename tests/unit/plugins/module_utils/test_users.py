@@ -17,8 +17,8 @@ def entry(name, state='present', password=None, level=None, update_password='on_
 
 @pytest.mark.parametrize('password, fragment', [
     ('', 'is empty'),
-    ('Ab1', 'must be 8-16 characters long (it has 3)'),
-    ('Abcdefgh12345678X', 'must be 8-16 characters long (it has 17)'),
+    ('Ab1', 'must be 8 to 16 characters long (it has 3)'),
+    ('Abcdefgh12345678X', 'must be 8 to 16 characters long (it has 17)'),
     ('abcdefghij', 'two kinds of characters'),
     ('12345678', 'two kinds of characters'),
     ('Operator1', 'must not be the user name'),
@@ -104,7 +104,7 @@ def test_normalise_wanted_rejects_duplicates_and_fills_defaults():
     assert out[0]['state'] == 'present' and out[0]['update_password'] == 'on_create'
     with pytest.raises(ValueError, match='more than once'):
         users.normalise_wanted([dict(name='a'), dict(name='a')], defaults)
-    with pytest.raises(ValueError, match='1-32 characters'):
+    with pytest.raises(ValueError, match='1 to 32 characters'):
         users.normalise_wanted([dict(name='x' * 33)], defaults)
 
 
@@ -129,3 +129,18 @@ def test_a_level_the_device_did_not_report_is_not_sent():
     body = users.user_body('device', 'admin', None, password='New-Pass-2024', user_id=1, login_password='Old-Pass-1')
     assert 'userLevel' not in body and body['password'] == 'New-Pass-2024'
     assert 'userType' not in users.user_body('onvif', 'vms', None, password='Onvif-2024x', user_id=3)
+
+
+@pytest.mark.parametrize('password', ['Pässwort-2025', 'Пароль-2025x', 'Tab\there-2025', 'Emoji-2025-\U0001F600'])
+def test_a_password_that_is_not_printable_ascii_is_refused_without_showing_it(password):
+    problem = users.password_problem(password, 'operator1', 8, 16)
+    assert problem is not None and 'printable ASCII' in problem and password not in problem
+
+
+def test_without_an_upper_bound_the_length_rule_says_at_least():
+    assert 'must be at least 8 characters long (it has 3)' in users.password_problem('Ab1', 'op', 8, None)
+
+
+def test_a_user_name_that_is_not_printable_ascii_is_refused():
+    with pytest.raises(ValueError, match='printable ASCII'):
+        users.normalise_wanted([dict(name='opérateur')], dict(state='present', update_password='on_create'))

@@ -5,7 +5,7 @@ import tracemalloc
 
 import pytest
 
-from ansible_collections.camops.hikvision.plugins.module_utils.isapi import (
+from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
     MalformedResponseError, as_list, build_xml, parse_xml, xml_bool, xml_get, xml_int, xml_text,
 )
 
