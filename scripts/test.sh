@@ -55,8 +55,12 @@ run_stage() {
     shift
     echo
     echo "=== stage: $name ==="
-    local started=$SECONDS
-    if (cd "$COLL" && "$@"); then
+    local started=$SECONDS status
+    # Not in an if: a stage that sets -e (build) must stop at its first failing command, and bash ignores
+    # set -e anywhere inside an if's condition.
+    (cd "$COLL" && "$@")
+    status=$?
+    if [ "$status" -eq 0 ]; then
         passed=$((passed + 1))
         echo "=== stage $name: passed in $((SECONDS - started)) s ==="
     else
@@ -120,6 +124,15 @@ print('ansible-doc %s: ok' % fqcn)
 PY
         ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc "$fqcn" > /dev/null
     done
+    # The execution environment (ee/): what ansible-builder finds in the installed collection, and the build
+    # context it writes for ee/execution-environment.yml with the tarball. No image is built: there is no
+    # container engine here.
+    ansible-builder introspect --sanitize "$WORK/installed" > "$WORK/introspect.txt"
+    cp -r ee "$WORK/ee"
+    cp "$tarball" "$WORK/ee/"
+    ansible-builder create -f "$WORK/ee/execution-environment.yml" -c "$WORK/ee-context" \
+        --output-filename Containerfile >/dev/null
+    python tests/utils/check_ee.py "$WORK/introspect.txt" "$WORK/ee-context" "$(basename "$tarball")"
     local filter
     for filter in plugins/filter/*.yml; do
         fqcn="camops.hikvision.$(basename "$filter" .yml)"

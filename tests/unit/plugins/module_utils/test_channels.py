@@ -41,6 +41,16 @@ def test_absent_removes_every_match_once():
     assert [c['id'] for c in plan.remove] == [2, 3]
 
 
+@pytest.mark.parametrize('selector', [dict(ip_address='192.0.2.1'), dict(name='garden'), dict(channel_id=1),
+                                      dict(serial_number='SER1')])
+def test_the_serial_guard_holds_whichever_selector_finds_the_channel(selector):
+    # A replacement camera found by name, channel id, serial or address: the guard runs for every removal.
+    with pytest.raises(ValueError, match='reports serial number SER1, not the expected SER9'):
+        ch.plan_channels(CURRENT, [entry(state='absent', expected_serial_number='SER9', **selector)])
+    plan = ch.plan_channels(CURRENT, [entry(state='absent', expected_serial_number='SER1', **selector)])
+    assert [c['id'] for c in plan.remove] == [1]
+
+
 def test_a_removal_guarded_by_the_expected_serial_number():
     """Another camera at the departing camera's address (a replacement) is refused before any write; a
     channel that reports no serial number (offline) cannot tell and is removed; the case of serials does

@@ -253,3 +253,37 @@ def test_a_device_that_reports_no_serial_is_never_reset(profiles, confirm):
         assert device.factory_resets == [] and device.counters['writes'] == 0
     finally:
         fleet.stop()
+
+
+def test_hik_cloud_binding_refuses_an_account_change_for_a_serial_the_device_does_not_report(fleet):
+    # The guard that keeps a wrong serial_number from deleting another device from the account: the device is
+    # read first, and a mismatch ends the run before any cloud request (api_url points where nothing
+    # listens, so a request would fail differently).
+    device = fleet.device('cam')
+    device.reset_counters()
+    reported = device.cloud_serial
+    assert reported and reported != 'WRONG0001'
+    result = run_module('hik_cloud_binding', dict(
+        host=device.address, port=device.port, password=PASSWORD, state='absent', provider='hik_partner_pro',
+        app_key='key-1', app_secret='secret-1', api_url='http://127.0.2.250:9', serial_number='WRONG0001'))
+    assert result['failed'] and result['changed'] is False
+    assert result['msg'] == ('%s:%d reports cloud serial %s, not serial_number WRONG0001; refusing to change the '
+                             'account.' % (device.address, device.port, reported.upper()))
+    assert fleet.counters('cam')['writes'] == 0
+
+
+@pytest.mark.parametrize('confirm', ['', 'ANY-SERIAL', ' '])
+def test_hik_factory_reset_never_resets_a_device_that_reports_no_serial(fleet, confirm):
+    # iDS-7204HUHI-K1/4S as its owner posted it: a deviceInfo without serialNumber. Nothing can match
+    # confirm_serial, so nothing is sent, whatever confirm_serial says.
+    name = 'iDS-7204HUHI-K1_4S'
+    device = fleet.device(name)
+    device.reset_counters()
+    result = run_module('hik_factory_reset', dict(host=device.address, port=device.port, password=PASSWORD,
+                                                  mode='basic', confirm_serial=confirm))
+    assert result['failed'] and result['changed'] is False and result['reset'] is False
+    if confirm.strip():
+        assert 'refusing to reset: the device reports no serial number' in result['msg']
+    else:
+        assert result['msg'] == 'confirm_serial must be the serial number of the device to reset.'
+    assert fleet.counters(name)['writes'] == 0
