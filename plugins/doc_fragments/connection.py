@@ -73,6 +73,18 @@ options:
         inventory for the roles), and no request is refused.
       - M(camops.hikvision.hik_device_info) returns the limit it found as RV(camops.hikvision.hik_device_info#module:nonce_max_uses).
     type: int
+  refused_password_dir:
+    description:
+      - A directory on the controller where the module remembers, as salted SHA-256 hashes, every password the
+        device refused (HTTP 401 that is not a lockout), one file per device address (mode 0600, directory
+        0700).
+      - A password remembered there is not sent to that device again, so that no later run (an audit, a check
+        run, a retry) spends one of the device's few login attempts on it; the module fails with one sentence
+        instead, or logs in with the fallback password first where the module has one. A different password
+        is sent as usual. Delete the device's file to forget its refusals.
+      - If not set, the environment variable E(HIKVISION_REFUSED_PASSWORD_DIR) is used; if neither is set,
+        nothing is remembered. The roles set it to C(<store directory>/refused).
+    type: path
 notes:
   - All modules of this collection are in the action group C(camops.hikvision.isapi), so a play can set
     the connection options once with C(module_defaults).

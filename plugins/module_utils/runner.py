@@ -27,6 +27,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
+from ansible_collections.camops.hikvision.plugins.module_utils.refused import RefusedPasswords
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import (
     HAS_REQUESTS, HAS_XMLTODICT, REQUESTS_IMPORT_ERROR, XMLTODICT_IMPORT_ERROR,
     AuthenticationError, ISAPIClient, ISAPIError, LockedOutError,
@@ -126,6 +127,10 @@ class Runner(object):
         self.used_fallback = False
         self.changed_elsewhere = lambda: False  # a change the run made outside the device (a cloud account)
         self._capabilities = _UNREAD
+        self._passwords = {}  # id(client) -> the password it sends
+        directory = self.params.get('refused_password_dir')
+        self.refusals = RefusedPasswords(directory, self.params.get('host'), self.params.get('port'),
+                                         self.params.get('username')) if directory else None
 
     # ---- the run -------------------------------------------------------------------------------------------
     def execute(self, plan, apply=None, needs_device=True):
@@ -192,8 +197,17 @@ class Runner(object):
 
     def connect(self, password=None, **overrides):
         """A new client of the run (the connection password unless ``password`` is given); the first one is
-        the run's ``client``. Each starts with the lowest nonce limit an earlier client of the run learned."""
+        the run's ``client``. Each starts with the lowest nonce limit an earlier client of the run learned.
+        A password the device refused before (refused_password_dir) is not sent: AuthenticationError."""
         client = self.new_client(password=password, **overrides)
+        sent = self.params['password'] if password is None else password
+        when = self.refusals.when_refused(sent) if self.refusals is not None else None
+        if when:
+            raise AuthenticationError(
+                '%s: the device refused this password for %r at %s (remembered as a salted hash in %s); it is not '
+                'sent again until the password given changes, so nothing was sent.'
+                % (client.label, self.params['username'], when, self.refusals.directory), host=client.label)
+        self._passwords[id(client)] = sent
         self.clients.append(client)
         if self.client is None:
             self.client = client
@@ -209,7 +223,19 @@ class Runner(object):
     def login(self, read, fallback=None, login_name=None):
         """``read(client)`` with the connection password; when the device refuses that password (and does not
         say it is locked) and a different ``fallback`` is given, once more with the fallback. At most one
-        refused login per run. Returns what ``read`` returned; ``used_fallback`` says which password worked."""
+        refused login per run. Returns what ``read`` returned; ``used_fallback`` says which password worked.
+        A connection password the device refused in an earlier run (refused_password_dir) is not sent: the
+        fallback goes first."""
+        primary = self.params['password']
+        if fallback and fallback != primary and self.refusals is not None and self.refusals.when_refused(primary) \
+                and not self.refusals.when_refused(fallback):
+            self.client = self.connect(password=fallback)
+            self.used_fallback = True
+            try:
+                return read(self.client)
+            except AuthenticationError:
+                self.used_fallback = False
+                raise
         self.client = self.connect()
         try:
             return read(self.client)
@@ -270,3 +296,6 @@ class Runner(object):
     def close(self):
         for client in self.clients:
             client.close()
+            if self.refusals is not None and client.refused_login:
+                # Remembered so that no later run sends it again (close runs on every exit of the run).
+                self.refusals.remember(self._passwords.get(id(client)))

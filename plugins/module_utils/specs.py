@@ -31,6 +31,7 @@ CONNECTION = dict(
     ca_path=dict(type='path'),
     timeout=dict(type='int', default=10),
     nonce_max_uses=dict(type='int'),
+    refused_password_dir=dict(type='path', no_log=False, fallback=(env_fallback, ['HIKVISION_REFUSED_PASSWORD_DIR'])),
 )
 
 # The camops.hikvision.wait doc fragment (modules that restart the device).

@@ -157,6 +157,11 @@ class ISAPIClient(object):
         return self.auth.nonce_max_uses
 
     @property
+    def refused_login(self):
+        """Whether the device refused this client's credentials (a 401 that is not a lockout)."""
+        return isinstance(self._fatal, AuthenticationError) and not isinstance(self._fatal, LockedOutError)
+
+    @property
     def label(self):
         return self.host if self.port in (80, 443) else '%s:%s' % (self.host, self.port)
 

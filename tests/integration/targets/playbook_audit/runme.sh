@@ -49,6 +49,26 @@ grep -q '4 device(s), 0 with findings, 1 could not be read.' "$out/audit.txt"
 ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/override.yml" camops.hikvision.audit \
     -e "audit_report_dir=$out" -e audit_fail_on_error=false "$@"
 
+# With a credential store, a refused password is remembered (salted hash, <store>/refused) and a later audit
+# does not send it again: cam-b's failed logins stay where they were, and the report says why.
+failed_logins() {
+    python - "$HIKSIM_CONTROL" <<'PY'
+import json, sys, urllib.request
+print(json.load(urllib.request.urlopen(sys.argv[1] + '/devices/cam-b/counters'))['failed_logins'])
+PY
+}
+store="$HIKSIM_DIR/store"
+before="$(failed_logins)"
+for run in 1 2; do
+    ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/override.yml" camops.hikvision.audit \
+        -e "audit_report_dir=$out" -e "audit_store_dir=$store" -e audit_fail_on_error=false "$@" \
+        > "$HIKSIM_DIR/remembered-$run.log" 2>&1
+done
+[ "$(failed_logins)" -eq $((before + 1)) ]
+grep -q 'cam-b .*FAILED: .*refused this password .*it is not sent again' "$out/audit.txt"
+[ "$(stat -c %a "$store/refused")" = 700 ]
+if grep -rq 'Not-the-1-password' "$store"; then echo 'the refused password is in the store in clear'; exit 1; fi
+
 # The example inventory in examples/ parses, with its vaulted passwords (no device is contacted).
 dir="$(pwd)"
 while [ "$dir" != / ] && [ ! -f "$dir/examples/inventory/hosts.yml" ]; do dir="$(dirname "$dir")"; done

@@ -277,6 +277,8 @@ store, vault = sys.argv[1], sys.argv[2]
 out = {'Role-Hpp-Key', 'Role-Hpp-Secret', 'Sim-Admin-123', 'Hik12345', 'Guest-2024x', 'Keeper-2024', 'Install-2024', 'Onvif-2024x', 'NewOwner-Pass1',
        'NewOwner77'}
 for name in os.listdir(store):
+    if os.path.isdir(os.path.join(store, name)):
+        continue  # refused/: salted hashes of refused passwords, no secret
     data = open(os.path.join(store, name), 'rb').read()
     if data.startswith(b'$ANSIBLE_VAULT'):
         data = subprocess.check_output(['ansible-vault', 'view', '--vault-password-file', vault,

@@ -220,3 +220,62 @@ def test_what_is_not_a_device_address_is_refused_before_any_request(host, words)
     module.params['host'] = host
     result, dummy = _execute(module, lambda runner: pytest.fail('planned'))
     assert result['failed'] and words in result['msg'] and result['msg'].count('.') >= 1
+
+
+def _remembering(device, password, directory):
+    module = Module(device, password)
+    module.params['refused_password_dir'] = str(directory)
+    return Runner(module)
+
+
+def test_a_refused_password_is_remembered_and_never_sent_again(fleet, tmp_path):
+    import hashlib
+    device = fleet.device('cam')
+    store = tmp_path / 'refused'
+    runner = _remembering(device, 'Wrong-pass-1', store)
+    with pytest.raises(AuthenticationError, match='they were not retried'):
+        runner.login(read)
+    runner.close()
+    assert fleet.counters('cam')['failed_logins'] == 1
+    sent = fleet.counters('cam')['requests']
+    # A later run: nothing goes out, and the sentence says why.
+    again = _remembering(device, 'Wrong-pass-1', store)
+    with pytest.raises(AuthenticationError) as known:
+        again.login(read)
+    again.close()
+    assert 'refused this password' in str(known.value) and 'nothing was sent' in str(known.value)
+    assert fleet.counters('cam')['failed_logins'] == 1 and fleet.counters('cam')['requests'] == sent
+    # Only salted hashes are kept, privately.
+    text = ''.join(p.read_text() for p in store.iterdir())
+    assert 'Wrong-pass-1' not in text and hashlib.sha256(b'Wrong-pass-1').hexdigest() not in text
+    assert oct(store.stat().st_mode & 0o777) == '0o700'
+    # A different password (the inventory's value changed) is sent as usual.
+    fixed = _remembering(device, PASSWORD, store)
+    assert fixed.login(read)
+    fixed.close()
+
+
+def test_a_remembered_refusal_lets_the_fallback_go_first(fleet, tmp_path):
+    device = fleet.device('cam')
+    store = tmp_path / 'refused'
+    first = _remembering(device, 'Wrong-pass-1', store)
+    assert first.login(read, fallback=PASSWORD) and first.used_fallback
+    first.close()
+    assert fleet.counters('cam')['failed_logins'] == 1
+    later = _remembering(device, 'Wrong-pass-1', store)
+    assert later.login(read, fallback=PASSWORD) and later.used_fallback
+    later.close()
+    assert fleet.counters('cam')['failed_logins'] == 1  # the remembered password was not sent again
+
+
+def test_a_lockout_is_not_remembered_as_a_wrong_password(fleet, tmp_path):
+    device = fleet.device('lockme')  # locks after 3 failed logins
+    for dummy in range(3):
+        with pytest.raises(AuthenticationError):
+            Runner(Module(device, 'Wrong-pass-1')).login(read)
+    store = tmp_path / 'refused'
+    runner = _remembering(device, PASSWORD, store)
+    with pytest.raises(LockedOutError):
+        runner.login(read)
+    runner.close()
+    assert not store.exists() or not [p for p in store.iterdir() if p.name.endswith('.json')]
