@@ -4,6 +4,10 @@
 # `antsibull-changelog release`). With --check, fail when CHANGELOG.rst is not up to date.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The project's tools (antsibull-changelog) from the venv scripts/bootstrap.sh makes, without sourcing env.sh.
+if [ -x "$ROOT/.venv/bin/antsibull-changelog" ]; then
+    export PATH="$ROOT/.venv/bin:$PATH"
+fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cp -r "$ROOT/changelogs" "$ROOT/galaxy.yml" "$tmp/"
