@@ -33,6 +33,8 @@ def fleet(profiles, tmp_path_factory):
     devices.append(dict(name='strict-nonce', profile='ipc', address='127.0.2.103', port=base, nonce_max_uses=2))
     # Overlay: capabilities that say isSupportEZVIZ false (none of the real captures does).
     devices.append(dict(name='noezviz', profile='ipc', address='127.0.2.105', port=base, ezviz_supported=False))
+    # Still accepts the old password after a change: the rotation's check must catch it.
+    devices.append(dict(name='keeps-old', profile='ipc', address='127.0.2.106', port=base, keeps_old_password=True))
     # HTTPS only, with a self-signed certificate, as devices ship (docs/isapi.md 8.2).
     devices.append(dict(name='tls-cam', profile='ipc', address='127.0.2.104', port=base, tls=True))
     sim = Fleet(dict(devices=devices, defaults=dict(password=PASSWORD), tls_dir=str(tmp_path_factory.mktemp('tls'))),

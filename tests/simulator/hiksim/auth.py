@@ -143,7 +143,7 @@ class Authenticator(object):
                 name, dummy, password = decoded.partition(':')
             except Exception:  # any garbage counts as a failed login
                 return self._record_failure(address)
-            if name in users and users[name] == password:
+            if name in users and password in _accepted(users[name]):
                 self._record_success(address)
                 return Outcome(Outcome.OK, user=name)
             return self._record_failure(address)
@@ -163,13 +163,17 @@ class Authenticator(object):
         password = users.get(name)
         if password is None:
             return self._record_failure(address) if fresh else Outcome(Outcome.STALE)
-        ha1 = md5_hex('%s:%s:%s' % (name, self.realm, password))
         ha2 = md5_hex('%s:%s' % (method, uri))
-        if p.get('qop'):
-            expected = md5_hex('%s:%s:%s:%s:%s:%s' % (ha1, nonce, p.get('nc', ''), p.get('cnonce', ''), p['qop'], ha2))
-        else:
-            expected = md5_hex('%s:%s:%s' % (ha1, nonce, ha2))
-        if expected != p.get('response'):
+        matched = False
+        for accepted in _accepted(password):  # a device that keeps an old password accepts either
+            ha1 = md5_hex('%s:%s:%s' % (name, self.realm, accepted))
+            if p.get('qop'):
+                fields = (ha1, nonce, p.get('nc', ''), p.get('cnonce', ''), p['qop'], ha2)
+                expected = md5_hex('%s:%s:%s:%s:%s:%s' % fields)
+            else:
+                expected = md5_hex('%s:%s:%s' % (ha1, nonce, ha2))
+            matched = matched or expected == p.get('response')
+        if not matched:
             # A wrong password is a failure whatever the nonce; a right one with an old nonce is stale.
             return self._record_failure(address)
         if not fresh:
@@ -183,3 +187,8 @@ class Authenticator(object):
             return Outcome(Outcome.OVERUSED)
         self._record_success(address)
         return Outcome(Outcome.OK, user=name)
+
+
+def _accepted(password):
+    """The passwords a user's entry accepts: one, or several (a device that keeps the old one after a change)."""
+    return tuple(password) if isinstance(password, (list, tuple)) else (password,)

@@ -154,6 +154,10 @@ class Device(object):
         if 'lockout_policy_supported' in settings:
             self.lockout_policy_supported = bool(settings['lockout_policy_supported'])
         self.reports_bind_status = bool(settings.get('reports_bind_status', True))
+        # A fault for the tests: after a password change the old password still logs in (a device that has not
+        # applied the change to every login path). The rotation's check that the old one is refused must catch it.
+        self.keeps_old_password = bool(settings.get('keeps_old_password', False))
+        self.old_passwords = {}
         self._overlay_capabilities(settings)
         # Configuration export is core ISAPI on cameras and recorders alike (docs/isapi.md 7.3): offered unless the
         # capabilities say isSupportConfigFileExport false.
@@ -482,7 +486,8 @@ class Device(object):
         with self.lock:
             if not self.activated and path.startswith('/ISAPI/'):
                 return self._status(403, 4, 'notActivated', path)
-            users = dict((u['name'], u['password']) for u in self.users.values() if u['enabled'])
+            users = dict((u['name'], (u['password'],) + tuple(self.old_passwords.get(u['name'], ())))
+                         for u in self.users.values() if u['enabled'])
             outcome = self.auth.check(method, raw_path, headers.get('Authorization'), client_ip, users)
             if outcome.kind != Outcome.OK:
                 return self._auth_refusal(outcome, path)
@@ -746,6 +751,8 @@ def h_user(dev, method, path, query, body, user, match):
             return dev._status(400, 6, 'badParameters', path)
         if dev.reject_same_password and password == target['password']:
             return dev._status(403, 4, 'cannotSameAsOldPassword', path)
+        if dev.keeps_old_password:
+            dev.old_passwords.setdefault(target['name'], []).append(target['password'])
         target['password'] = password
         if uid == 1:
             dev.default_password = False

@@ -1,6 +1,7 @@
 """The in-process module runner: the same argument handling and results as AnsibleModule, and hik_report
 run through it."""
 
+import json
 import os
 import stat
 
@@ -287,3 +288,15 @@ def test_hik_factory_reset_never_resets_a_device_that_reports_no_serial(fleet, c
     else:
         assert result['msg'] == 'confirm_serial must be the serial number of the device to reset.'
     assert fleet.counters(name)['writes'] == 0
+
+
+def test_hik_user_fails_a_rotation_the_device_did_not_apply_to_the_old_password(fleet):
+    # A device that still accepts the old admin password after the change: the rotation is not verified, the
+    # module fails (so the roles record the device as failed, never as verified) and says the write was applied.
+    device = fleet.device('keeps-old')
+    result = run_module('hik_user', dict(host=device.address, port=device.port, password=PASSWORD, name='admin',
+                                         configured_password='Rotated-2026x', update_password='always'))
+    assert result['failed'] and 'still accepts the old password' in result['msg'], result.get('msg')
+    assert result['verified'] == dict(new_password_accepted=True, old_password_rejected=False)
+    assert result['changed'] is True and result['write_state'] == 'confirmed'
+    assert 'Rotated-2026x' not in json.dumps(result)
