@@ -29,8 +29,14 @@ class RefusedPasswords(object):
         self.username = username or ''
         name = re.sub(r'[^A-Za-z0-9._-]', '_', '%s_%s' % (host, port or 'default'))
         self.path = os.path.join(directory, name + '.json')
+        self._salt_value = None
 
     def _salt(self):
+        if self._salt_value is None:
+            self._salt_value = self._read_salt()
+        return self._salt_value
+
+    def _read_salt(self):
         path = os.path.join(self.directory, SALT_FILE)
         if not os.path.exists(path):
             make_private_dirs(self.directory)

@@ -93,8 +93,6 @@ def connection_problem(params):
         return 'port must be between 1 and 65535, got %s.' % params['port']
     if params['nonce_max_uses'] is not None and params['nonce_max_uses'] < 1:
         return 'nonce_max_uses must be at least 1, got %s.' % params['nonce_max_uses']
-    if params.get('wait_timeout') is not None and params['wait_timeout'] <= 0:
-        return 'wait_timeout must be a positive number of seconds.'
     for option in ('username', 'password'):
         problem = users_mod.ascii_problem(params.get(option), option)
         if problem:
@@ -139,6 +137,8 @@ class Runner(object):
         failure is one sentence with ``changed`` true only when a write was acknowledged or may have been
         applied. Ends the module (exit_json or fail_json)."""
         check_libraries(self.module)
+        if self.params.get('wait_timeout') is not None and self.params['wait_timeout'] <= 0:
+            self.module.fail_json(msg='wait_timeout must be a positive number of seconds.', **self.result)
         if needs_device:
             problem = connection_problem(self.params)
             if problem:

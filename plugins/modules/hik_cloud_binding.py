@@ -357,8 +357,6 @@ def check_params(params):
             raise Refusal('Refusing to send a bad verification code: %s.' % problem)
     if params['rotate_verification_code'] and state != 'absent':
         raise Refusal('rotate_verification_code applies to state=absent; give verification_code for state=present.')
-    if params['wait_timeout'] <= 0:
-        raise Refusal('wait_timeout must be a positive number of seconds.')
     if params['serial_number'] is not None:
         problem = serial_problem(params['serial_number'])
         if problem:
