@@ -12,6 +12,18 @@ compiling that template again in every task's worker process cost about a fifth 
 controller CPU (docs/benchmarks.md), so it is plain Python now, with unit tests.
 """
 
+import datetime
+import getpass
+import json
+import os
+
+import yaml
+
+from ansible import release as ansible_release
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.camops.hikvision.plugins.module_utils import flow
+
 LEFT_ALONE_ERROR = 'factory reset by an earlier run (credential store status factory_reset)'
 RECORDER_NOT_IN_RUN = ('its recorder %s was not in this run (left out by --limit or decommission_recorders), so its '
                        'channel there, if any, was not removed; the retry command runs every recorder')
@@ -28,7 +40,7 @@ def _confirmed(step):
     """A step's result as the report may read it: a failed step says what the device confirmed and nothing
     more (its other fields may be the plan's prediction, or the write it was sending), so no success text is
     made of it. ``changed`` stays: true when a write was acknowledged or may have been applied."""
-    if not step.get('failed'):
+    if not (step.get('failed') or step.get('outcome') == 'failed'):
         return step
     kept = dict((key, step[key]) for key in ('changed', 'write_state', 'failed', 'msg') if key in step)
     account = _dict(step.get('cloud_account'))
@@ -68,7 +80,10 @@ def decommission_record(facts):
     check_mode = bool(facts.get('check_mode'))
 
     recorder_missed = bool(recorder and facts.get('recorder_expected') and not facts.get('recorder_in_run'))
-    if failure:
+    unreachable = bool(facts.get('unreachable'))
+    if unreachable:
+        failed_step, error = failure.get('step', 'preflight'), failure.get('error', '')
+    elif failure:
         failed_step, error = failure.get('step', ''), failure.get('error', '')
     elif recorder_error is not None:
         failed_step, error = 'recorder %s' % recorder, recorder_error
@@ -78,6 +93,8 @@ def decommission_record(facts):
     else:
         failed_step, error = '', ''
     status = 'failed' if failure or recorder_error is not None or recorder_missed else 'ok'
+    if unreachable:
+        status = 'unreachable'
     if left_alone:
         # A device a previous run reset is not touched; the record says so.
         status, error = 'skipped', LEFT_ALONE_ERROR
@@ -90,12 +107,16 @@ def decommission_record(facts):
         'address': address,
         'run': facts.get('run'),
         'status': status,
-        'changed': (any(step.get('changed') for step in steps.values()) or bool(removed)
-                    or bool(channels.get('changed', False))),
+        # A device that failed after some changes is failed, not also changed (the counts add up); the steps'
+        # own records still say what changed.
+        'changed': status == 'ok' and (any(step.get('changed') for step in steps.values()) or bool(removed)
+                                       or bool(channels.get('changed', False))),
+        'partial_changes': status != 'ok' and any(step.get('changed') for step in steps.values()),
         'check_mode': check_mode,
         'failed_step': failed_step,
         'error': error,
-        'device': dict((key, dev.get(key)) for key in
+        # What the device said, else what the inventory knows of it (a device that failed before it was read).
+        'device': dict((key, dev.get(key) or _dict(facts.get('known')).get(key) or '') for key in
                        ('model', 'serial_number', 'device_type', 'firmware_version', 'mac_address')),
         'found': {'users': _names(pre.get('users')), 'onvif_users': _names(pre.get('onvif_users')),
                   'cloud': pre.get('cloud', {})},
@@ -185,9 +206,17 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     def get(key, default=None):
         return host[key] if key in host else default
 
-    if failure is None and handover is None and 'decommission_record' in host:
-        return host['decommission_record']
     name = get('inventory_hostname')
+    result = _dict(get('decommission_result'))
+    failure = get('decommission_failure', {}) if failure is None else failure
+    unreachable = bool(result.get('unreachable'))
+    if unreachable:
+        failure = {'step': 'preflight', 'error': result.get('msg', '')}
+    elif not failure and not result and _dict(get('decommission_secrets')).get('left_alone') is not True \
+            and _dict(get('decommission_cred')).get('status') != 'factory_reset':
+        failure = {'step': 'preflight', 'error': 'no result: the run ended before this device was done'}
+    steps = _dict(result.get('steps'))
+    pre = dict(_dict(result.get('found')), device=_dict(result.get('device')))
     recorder_name = get('hik_recorder')
     recorder_known = recorder_name is not None and recorder_name in hostvars
     recorder = hostvars[recorder_name] if recorder_known else {}
@@ -195,12 +224,14 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
         'name': name, 'site': get('hik_site', 'default'), 'address': get('ansible_host', name),
         'run': run, 'check_mode': check_mode,
         'cred_status': _dict(get('decommission_cred')).get('status') or '',
-        'failure': get('decommission_failure', {}) if failure is None else failure,
-        'pre': get('decommission_pre', {}),
-        'steps': {'backup': get('decommission_r_backup'), 'cloud': get('decommission_r_cloud'),
-                  'onvif_users': get('decommission_r_onvif'), 'users': get('decommission_r_users'),
-                  'factory_reset': get('decommission_r_reset'),
-                  'handover': get('decommission_r_handover') if handover is None else handover},
+        'failure': failure,
+        'unreachable': unreachable,
+        'known': {'serial_number': get('hik_serial'), 'model': get('hik_model')},
+        'pre': pre,
+        'steps': {'backup': steps.get('backup'), 'cloud': steps.get('cloud'),
+                  'onvif_users': steps.get('onvif_users'), 'users': steps.get('users'),
+                  'factory_reset': steps.get('factory_reset'),
+                  'handover': steps.get('handover') if handover is None else handover},
         'recorder': recorder_name,
         'recorder_expected': recorders,
         'recorder_known': recorder_known,
@@ -211,6 +242,108 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     })
 
 
+def decommission_run(options, started, check_mode, records, secret_options=(), targets_option='decommission_targets',
+                     retry_command=''):
+    """The run's metadata (run.json), its retry variables and its counts, from the role's ``options`` (a dict of
+    the run's non-secret options), ``started`` (ISO time), ``check_mode`` and the device ``records``.
+
+    The retry variables carry every option of the run, so that a retry does what the first run did (keeps the
+    same accounts, uses the same provider); ``secret_options`` names the secret options that were set, which
+    the retry file lists without their values (give them again, from a vault)."""
+    records = records or []
+    options = _plain(options or {})
+    counts = {'devices': len(records)}
+    for status in ('ok', 'failed', 'unreachable', 'skipped'):
+        counts[status] = len([r for r in records if r.get('status') == status])
+    counts['changed'] = len([r for r in records if r.get('status') == 'ok' and r.get('changed')])
+    counts['already_done'] = counts['ok'] - counts['changed']
+    retry_hosts = sorted(_plain(str(r.get('name'))) for r in records if r.get('status') in ('failed', 'unreachable'))
+    started = started or datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    run_id = started.replace('-', '').replace(':', '')
+    metadata = {
+        'run_id': run_id,
+        'started': started,
+        'ended': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'user': _user(),
+        'ansible_core': ansible_release.__version__,
+        'collection': _collection_version(),
+        'check_mode': bool(check_mode),
+        'options': options,
+        'secret_options_given': sorted(_plain(list(secret_options or []))),
+        'counts': counts,
+    }
+    retry = dict(options)
+    retry[_plain(str(targets_option))] = _plain(','.join(retry_hosts))
+    header = ['# Retry only the devices that failed in run %s, with every option it was given:' % run_id,
+              '#   %s' % _plain(' '.join(str(retry_command).split()))]
+    if metadata['secret_options_given']:
+        header.append('# Secret options of the run, not written here (give them again, from a vault): %s'
+                      % ', '.join(metadata['secret_options_given']))
+    retry_text = '\n'.join(header + ['']) + yaml.safe_dump(retry, default_flow_style=False, sort_keys=True)
+    return {'run_id': run_id, 'metadata': metadata, 'metadata_json': json.dumps(metadata, indent=4, sort_keys=True) + '\n',
+            'counts': counts, 'retry_hosts': retry_hosts, 'retry': retry, 'retry_text': retry_text}
+
+
+def _plain(value):
+    """``value`` as plain Python types (ansible-core's tagged strings and lazy containers are subclasses that the
+    YAML dumper refuses)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str.__str__(value)  # an exact str (ansible-core 2.16's unsafe text keeps its class through encode)
+    if isinstance(value, dict):
+        return dict((_plain(str(key)), _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def _user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the process's uid (a container's)
+        return str(os.getuid())
+
+
+def _collection_version():
+    """The installed collection's version (MANIFEST.json), else galaxy.yml's (a source tree), else ''."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        with open(os.path.join(root, 'MANIFEST.json')) as handle:
+            return json.load(handle)['collection_info']['version']
+    except (IOError, OSError, ValueError, KeyError):
+        pass
+    try:
+        with open(os.path.join(root, 'galaxy.yml')) as handle:
+            for line in handle:
+                if line.startswith('version:'):
+                    return line.split(':', 1)[1].strip().strip('"\'')
+    except (IOError, OSError):
+        pass
+    return ''
+
+
+def decommission_secrets(cred, settings):
+    """The flow's secrets plan (module_utils/flow.py plan_secrets): the login, the new secrets, the record to
+    store before anything is sent. A generated secret is new at every call: set it as a fact, once."""
+    try:
+        return flow.plan_secrets(cred, settings)
+    except flow.FlowError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+def decommission_store_after(secrets, result, check_mode=False):
+    """{record, clear}: what to store after the run, from what the device confirmed (flow.record_after)."""
+    record, clear = flow.record_after(secrets, result, check_mode=check_mode)
+    return {'record': record, 'remove': clear}
+
+
 class FilterModule(object):
     def filters(self):
-        return {'decommission_record': decommission_record, 'decommission_host_record': decommission_host_record}
+        return {'decommission_record': decommission_record, 'decommission_host_record': decommission_host_record,
+                'decommission_secrets': decommission_secrets, 'decommission_store_after': decommission_store_after,
+                'decommission_run': decommission_run}

@@ -126,6 +126,9 @@ class Runner(object):
         self.changed_elsewhere = lambda: False  # a change the run made outside the device (a cloud account)
         self._capabilities = _UNREAD
         self._passwords = {}  # id(client) -> the password it sends
+        # What this run has read already (a flow's preflight): {'users': [...], 'onvif_users': [...]}; a step
+        # takes its read from here instead of asking the device again.
+        self.prefetched = {}
         directory = self.params.get('refused_password_dir')
         self.refusals = RefusedPasswords(directory, self.params.get('host'), self.params.get('port'),
                                          self.params.get('username')) if directory else None
@@ -168,6 +171,10 @@ class Runner(object):
         result['changed'] = state != 'none' or bool(self.changed_elsewhere())
         result['write_state'] = state
         self.close()
+        if result.get('unreachable') and not result['changed']:
+            # Not a failed task but an unreachable host, as Ansible, AWX and the retry files count them.
+            self.module.exit_json(msg=msg, **result)
+        result.pop('unreachable', None)
         self.module.fail_json(msg=msg, **result)
 
     def warn(self, warning):
@@ -260,6 +267,10 @@ class Runner(object):
                     host=refused.host, method=second.method, path=second.path, http_status=401,
                     retry_login_time=second.retry_login_time)
 
+    def seed_capabilities(self, capabilities):
+        """Capabilities this run has read already (a flow's preflight), so that no step reads them again."""
+        self._capabilities = capabilities or {}
+
     def capabilities(self):
         """The device's parsed capabilities, read once per run; {} when it offers none."""
         if self._capabilities is _UNREAD:
@@ -280,7 +291,8 @@ class Runner(object):
                 lambda: self.new_client(timeout=timeout, read_retries=0, busy_retries=0),
                 self.params['wait_timeout'], label=self.client.label)
             self.result.update(went_down=went_down, elapsed=elapsed)
-        self.client = self.connect()
+        # A new session: the old one died with the device (a flow's step would otherwise be handed the old client).
+        self.client = self.connect(password=self.params['password'])
         return self.client
 
     def write_state(self):
@@ -299,3 +311,68 @@ class Runner(object):
             if self.refusals is not None and client.refused_login:
                 # Remembered so that no later run sends it again (close runs on every exit of the run).
                 self.refusals.remember(self._passwords.get(id(client)))
+
+
+class StepRunner(Runner):
+    """One step of a flow (hik_decommission): a module's plan/apply on the flow's login session. It shares the
+    flow's clients, capabilities and refused-password memory, has the step's own options (``params``) and
+    result, and does not log in again: the session's client is the one every step uses."""
+
+    def __init__(self, flow, params):
+        self.flow = flow
+        self.module = flow.module
+        self.params = params
+        self.check_mode = flow.check_mode
+        self.diff_mode = flow.diff_mode
+        self.result = dict(changed=False)
+        self.client = flow.client
+        self.clients = flow.clients
+        self.used_fallback = False
+        self.changed_elsewhere = lambda: False
+        self._capabilities = flow._capabilities
+        self._passwords = flow._passwords
+        self.prefetched = flow.prefetched
+        self.refusals = flow.refusals
+
+    def connect(self, password=None, **overrides):
+        if password is None and not overrides and self.client is not None:
+            return self.client
+        return Runner.connect(self, password=password, **overrides)
+
+    def login(self, read, fallback=None, login_name=None):
+        return read(self.client)
+
+    def writes(self):
+        return (sum(client.writes_acknowledged for client in self.clients),
+                sum(client.writes_unanswered for client in self.clients))
+
+
+def run_step(flow, params, plan, apply=None):
+    """Run one module's ``plan``/``apply`` as a step of ``flow`` (a Runner whose session is logged in) with the
+    step's ``params``. Returns (outcome, result): outcome is ``done`` (changed, or would in check mode),
+    ``already`` (nothing to change) or ``failed``; a failed step's result has ``msg`` (one sentence), ``changed``
+    (a write of this step was acknowledged or may have been applied) and ``write_state``. The flow's client
+    becomes the step's (a rotation or a restart replaces it)."""
+    step = StepRunner(flow, params)
+    acknowledged, unanswered = step.writes()
+    try:
+        planned = plan(step)
+        step.result['changed'] = planned.changed
+        if planned.changed and apply is not None and not step.check_mode:
+            apply(step, planned)
+            step.result['changed'] = planned.changed
+        outcome = 'done' if planned.changed else 'already'
+    except (Refusal, ISAPIError) as exc:
+        now_acknowledged, now_unanswered = step.writes()
+        state = ('unconfirmed' if now_unanswered > unanswered else
+                 'confirmed' if now_acknowledged > acknowledged else 'none')
+        step.result.update(getattr(exc, 'extra', None) or {})
+        if isinstance(exc, ISAPIError):
+            step.result['error'] = exc.to_dict()
+        step.result.update(msg=str(exc), write_state=state,
+                           changed=state != 'none' or bool(step.changed_elsewhere()))
+        outcome = 'failed'
+    finally:
+        flow.client = step.client
+        flow._capabilities = step._capabilities
+    return outcome, step.result

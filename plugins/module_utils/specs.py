@@ -95,6 +95,7 @@ def _channel():
     entry['camera_port']['aliases'] = ['port']
     entry['camera_protocol']['aliases'] = ['protocol']
     spec['channels'] = dict(type='list', elements='dict', options=entry)
+    spec['alternate_password'] = dict(type='str', no_log=True)
     return dict(argument_spec=connection_argument_spec(**spec),
                 mutually_exclusive=[('channels', key) for key in CHANNEL_SINGLE])
 
@@ -124,6 +125,34 @@ def _config_backup():
     ))
 
 
+def _decommission():
+    return dict(
+        argument_spec=connection_argument_spec(
+            fallback_password=dict(type='str', no_log=True),
+            new_password=dict(type='str', no_log=True, required=True),
+            keep_users=dict(type='list', elements='str', default=[]),
+            keep_onvif_users=dict(type='list', elements='str', default=[]),
+            backup=dict(type='bool', default=True),
+            backup_dir=dict(type='path'),
+            backup_name=dict(type='str'),
+            backup_required=dict(type='bool', default=True),
+            cloud=dict(type='bool', default=True),
+            verification_code=dict(type='str', no_log=True),
+            cloud_serial=dict(type='str'),
+            shares=dict(type='str', default='remove', choices=['keep', 'remove']),
+            fail_if_not_owner=dict(type='bool', default=False),
+            handover_verification_code=dict(type='str', no_log=True),
+            handover_update_code=dict(type='str', default='on_change', choices=['always', 'on_change']),
+            wait_registered=dict(type='bool', default=False),
+            factory_reset=dict(type='bool', default=False),
+            factory_reset_mode=dict(type='str', default='full', choices=list(system_mod.RESET_MODES)),
+            confirm_serial=dict(type='str'),
+            **dict(WAIT, **CLOUD)
+        ),
+        required_if=[('backup', True, ('backup_dir', 'backup_name')), ('factory_reset', True, ('confirm_serial',))],
+    )
+
+
 def _device_info():
     return dict(argument_spec=connection_argument_spec(
         gather_subset=dict(type='list', elements='str', default=['all']),
@@ -148,6 +177,8 @@ def _report():
         dest=dict(type='path', required=True),
         files=dict(type='dict', required=True),
         mode=dict(type='raw', default='0640'),
+        links=dict(type='dict', default={}),
+        remove=dict(type='list', elements='str', default=[]),
     ))
 
 
@@ -173,6 +204,7 @@ _BUILDERS = {
     'hik_camera_channel': _channel,
     'hik_cloud_binding': _cloud_binding,
     'hik_config_backup': _config_backup,
+    'hik_decommission': _decommission,
     'hik_device_info': _device_info,
     'hik_factory_reset': _factory_reset,
     'hik_reboot': _reboot,

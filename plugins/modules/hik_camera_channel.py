@@ -34,6 +34,12 @@ attributes:
       password.
     support: full
 options:
+  alternate_password:
+    description:
+      - A second password for O(username), tried once when the device refuses O(password) (not when it reports a
+        lock-out) - the new password of a rotation that an interrupted run may or may not have made.
+      - RV(password_used) says which one worked.
+    type: str
   state:
     description:
       - C(absent) removes every IP channel that matches the selectors (all the selectors that are given must
@@ -195,6 +201,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+password_used:
+  description: C(password), or C(alternate_password) when O(password) was refused and the alternate worked.
+  returned: when the device's channel list was read
+  type: str
+  sample: password
 channels_supported:
   description: V(false) when the device has no IP channel list (then only O(state=absent) succeeds).
   returned: when the device has no IP channel list
@@ -299,9 +310,9 @@ def plan(runner):
     except ValueError as exc:
         raise Refusal(str(exc))
     with_analog = any(e.get('channel_id') is not None or e.get('name') for e in wanted)
-    client = runner.connect()
     try:
-        current, analog = channels_mod.read_channels(client, with_analog=with_analog)
+        current, analog = runner.login(lambda client: channels_mod.read_channels(client, with_analog=with_analog),
+                                       fallback=runner.params['alternate_password'])
     except NotSupportedError as exc:
         if all(entry['state'] == 'absent' for entry in wanted):
             # The contract for a feature a device lacks: a channel that is to be absent already is.
@@ -310,7 +321,9 @@ def plan(runner):
                                         % (exc.path, exc.http_status)])
             return Plan(changed=False)
         raise Refusal('%s: not a recorder: the device has no IP channel list (%s answered HTTP %s).'
-                      % (client.label, exc.path, exc.http_status), error=exc.to_dict())
+                      % (runner.client.label, exc.path, exc.http_status), error=exc.to_dict())
+    client = runner.client
+    runner.result['password_used'] = 'alternate_password' if runner.used_fallback else 'password'
     try:
         planned = channels_mod.plan_channels(current, wanted, analog)
     except ValueError as exc:

@@ -46,6 +46,19 @@ options:
     description: The mode of the files written (directories get the same, with search permission added).
     type: raw
     default: '0640'
+  links:
+    description:
+      - Symbolic links to make after the files are written, a mapping of each link's path under O(dest) to its
+        target, relative to the link's directory and staying under O(dest) (a stable C(latest) name for the
+        newest run's directory). An existing link is replaced atomically.
+    type: dict
+    default: {}
+  remove:
+    description: Paths under O(dest) to remove when present (a file of an earlier run that this run does not
+      write, such as the retry file after a run in which no device failed).
+    type: list
+    elements: str
+    default: []
 notes:
   - Reports are run artefacts. The roles register this module's result with C(changed_when=false), so that
     writing reports never counts as a change of the fleet.
@@ -65,6 +78,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+removed:
+  description: The paths (under O(dest)) that were removed, or would be in check mode.
+  returned: success
+  type: list
+  elements: str
+  sample: ["retry-decommission.yml"]
+linked:
+  description: The links (under O(dest)) that were made or pointed elsewhere, or would be in check mode.
+  returned: success
+  type: list
+  elements: str
+  sample: ["decommission-latest"]
 written:
   description: The paths (under O(dest)) that were written, or would be in check mode.
   returned: success
@@ -126,7 +151,30 @@ def run(module):
         else:
             plan.append((rel, path, data))
     result['written'] = [rel for rel, dummy, dummy2 in plan]
-    result['changed'] = bool(plan)
+    links = []
+    for name, target in sorted((module.params['links'] or {}).items()):
+        rel = os.path.normpath(name)
+        resolved = os.path.normpath(os.path.join(os.path.dirname(rel), str(target)))
+        if os.path.isabs(name) or rel == '.' or rel.startswith('..') or os.path.isabs(str(target)) \
+                or resolved == '.' or resolved.startswith('..'):
+            module.fail_json(msg='links %r -> %r must stay under dest.' % (name, target), **result)
+        path = os.path.join(dest, rel)
+        if os.path.islink(path) and os.readlink(path) == str(target):
+            continue
+        if os.path.exists(path) and not os.path.islink(path):
+            module.fail_json(msg='%s exists and is not a link.' % path, **result)
+        links.append((rel, path, str(target)))
+    result['linked'] = [rel for rel, dummy, dummy2 in links]
+    removals = []
+    for name in module.params['remove'] or []:
+        rel = os.path.normpath(name)
+        if os.path.isabs(name) or rel == '.' or rel.startswith('..'):
+            module.fail_json(msg='remove path %r must be relative to dest and stay under it.' % name, **result)
+        path = os.path.join(dest, rel)
+        if os.path.isfile(path) or os.path.islink(path):
+            removals.append((rel, path))
+    result['removed'] = [rel for rel, dummy in removals]
+    result['changed'] = bool(plan or links or removals)
     if module._diff:
         result['diff'] = dict(before=dict(files=[]), after=dict(files=result['written']))
     if not module.check_mode:
@@ -136,6 +184,18 @@ def run(module):
                 write_atomic(path, data, mode=mode, dir_mode=dir_mode)
             except (IOError, OSError) as exc:
                 module.fail_json(msg='Could not write %s: %s.' % (path, exc.strerror or exc), **result)
+        for dummy, path in removals:
+            try:
+                os.unlink(path)
+            except (IOError, OSError) as exc:
+                module.fail_json(msg='Could not remove %s: %s.' % (path, exc.strerror or exc), **result)
+        for dummy, path, target in links:
+            temporary = '%s.%d.tmp' % (path, os.getpid())
+            try:
+                os.symlink(target, temporary)
+                os.replace(temporary, path)
+            except (IOError, OSError) as exc:
+                module.fail_json(msg='Could not link %s: %s.' % (path, exc.strerror or exc), **result)
     module.exit_json(**result)
 
 

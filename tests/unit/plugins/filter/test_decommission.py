@@ -1,7 +1,8 @@
 """decommission_record: the report record of one device, from what the decommission role registered."""
 
 from ansible_collections.camops.hikvision.plugins.filter.decommission import (
-    FilterModule, decommission_host_record, decommission_record)
+    FilterModule, decommission_host_record, decommission_record, decommission_run, decommission_secrets,
+    decommission_store_after)
 
 PRE = {'device': {'model': 'DS-2CD2146G2-ISU', 'serial_number': 'DS-1', 'device_type': 'IPCamera',
                   'firmware_version': 'V5.7.3', 'mac_address': 'aa:bb', 'extra': 'not copied'},
@@ -19,16 +20,27 @@ def facts(**kwargs):
 
 def test_the_filters_are_registered():
     assert FilterModule().filters() == {'decommission_record': decommission_record,
-                                        'decommission_host_record': decommission_host_record}
+                                        'decommission_host_record': decommission_host_record,
+                                        'decommission_secrets': decommission_secrets,
+                                        'decommission_store_after': decommission_store_after,
+                                        'decommission_run': decommission_run}
+
+
+def result(**steps):
+    """hik_decommission's registered result."""
+    base = {'backup': {'changed': True, 'dest': '/b/cam-1.bin', 'sha256': 'abc'},
+            'users': {'changed': True, 'deleted': ['installer'], 'password_changed': ['admin']},
+            'cloud': {'outcome': 'skipped'}, 'onvif_users': {'outcome': 'skipped'}}
+    base.update(steps)
+    return {'device': PRE['device'], 'found': dict((k, PRE[k]) for k in ('users', 'onvif_users', 'cloud')),
+            'steps': base, 'failed_step': ''}
 
 
 def host(**kwargs):
     """A host's variables, as hostvars[name] gives them (a mapping; missing keys are undefined)."""
     base = dict(inventory_hostname='cam-1', hik_site='site_a', ansible_host='127.0.0.5', hik_recorder='nvr-1',
                 decommission_cred={'status': 'verified', 'password': 'not-in-the-record'},
-                decommission_pre=PRE, decommission_r_backup={'changed': True, 'dest': '/b/cam-1.bin', 'sha256': 'abc'},
-                decommission_r_users={'changed': True, 'deleted': ['installer'], 'password_changed': ['admin']},
-                decommission_r_cloud={'skipped': True}, decommission_r_onvif={'skipped': True})
+                decommission_result=result())
     base.update(kwargs)
     return base
 
@@ -46,7 +58,7 @@ def test_a_host_record_is_the_record_of_what_the_host_registered():
         recorder_channels=RECORDER['decommission_r_channels'],
         steps={'backup': {'changed': True, 'dest': '/b/cam-1.bin', 'sha256': 'abc'},
                'users': {'changed': True, 'deleted': ['installer'], 'password_changed': ['admin']},
-               'cloud': {'skipped': True}, 'onvif_users': {'skipped': True}}))
+               'cloud': {'outcome': 'skipped'}, 'onvif_users': {'outcome': 'skipped'}}))
     assert record == expected
     assert record['recorder'] == {'name': 'nvr-1', 'in_run': True, 'removed_channels': [3]}
     assert record['changes'] == ['configuration backed up', 'removed from nvr-1 (channel 3)',
@@ -55,7 +67,7 @@ def test_a_host_record_is_the_record_of_what_the_host_registered():
 
 
 def test_a_host_without_inventory_extras_gets_the_defaults():
-    hostvars = {'cam-1': dict(inventory_hostname='cam-1', decommission_pre=PRE)}
+    hostvars = {'cam-1': dict(inventory_hostname='cam-1', decommission_result=result())}
     record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', True)
     assert (record['site'], record['address'], record['status'], record['check_mode']) == ('default', 'cam-1', 'ok', True)
     assert record['recorder'] == {'name': None, 'in_run': False, 'removed_channels': []}
@@ -69,13 +81,24 @@ def test_a_failure_kept_as_a_fact_fails_the_record_and_a_recorder_not_in_the_run
     assert record['recorder'] == {'name': 'nvr-9', 'in_run': False, 'removed_channels': []}
 
 
-def test_a_kept_record_is_returned_unless_failure_or_handover_is_given():
-    kept = {'name': 'cam-1', 'status': 'ok', 'handover': {'changed': True}}
-    hostvars = {'cam-1': host(decommission_record=kept, decommission_failure={'step': 'x', 'error': 'stale'})}
-    assert decommission_host_record(hostvars['cam-1'], hostvars, 'transfer', False) is kept
+def test_a_handover_given_by_the_caller_is_reported():
+    hostvars = {'cam-1': host()}
     record = decommission_host_record(hostvars['cam-1'], hostvars, 'transfer', False, failure={},
                                       handover={'changed': True, 'summary': 'handed over'})
     assert record['status'] == 'ok' and record['run'] == 'transfer' and record['changes'][-1] == 'handed over'
+
+
+def test_an_unreachable_device_and_one_without_a_result_are_not_ok_and_show_the_inventory():
+    unreachable = {'cam-1': host(decommission_result={'unreachable': True, 'msg': 'connection refused'},
+                                 hik_serial='DS-INV')}
+    record = decommission_host_record(unreachable['cam-1'], unreachable, 'decommission', False)
+    assert (record['status'], record['failed_step'], record['error']) == ('unreachable', 'preflight',
+                                                                          'connection refused')
+    assert record['device']['serial_number'] == 'DS-INV' and record['device']['model'] == ''
+    assert None not in record['device'].values() and record['changed'] is False
+    nothing = {'cam-1': dict(inventory_hostname='cam-1')}
+    record = decommission_host_record(nothing['cam-1'], nothing, 'decommission', False)
+    assert record['status'] == 'failed' and 'no result' in record['error']
 
 
 def test_a_finished_device_lists_every_change_in_job_order():
@@ -127,7 +150,7 @@ def test_a_device_reset_by_an_earlier_run_is_left_alone():
     record = decommission_record(facts(cred_status='factory_reset', pre={'changed': False, 'skipped': True}))
     assert record['status'] == 'skipped' and record['changed'] is False
     assert record['error'] == 'factory reset by an earlier run (credential store status factory_reset)'
-    assert record['device']['serial_number'] is None and record['found']['users'] == []
+    assert record['device']['serial_number'] == '' and record['found']['users'] == []
 
 
 def test_a_camera_removed_from_its_recorder_and_the_recorders_own_view():
@@ -201,7 +224,8 @@ def test_a_failed_step_claims_nothing_it_did_not_confirm():
                   'password_changed': ['admin']},
     }
     record = decommission_record(facts(steps=steps, failure={'step': 'Hik-Connect', 'error': 'cut off'}))
-    assert record['status'] == 'failed' and record['changed'] is True
+    # Failed is failed, not also changed (the counts add up); what it changed before is in partial_changes.
+    assert record['status'] == 'failed' and record['changed'] is False and record['partial_changes'] is True
     assert record['changes'] == ['configuration backed up', 'deleted from the hik_partner_pro account']
     assert record['users']['deleted'] == [] and record['users']['password_changed'] == []
     steps['cloud']['cloud_account']['confirmed'] = None  # not proved: not claimed
@@ -216,3 +240,33 @@ def test_an_optional_backup_that_failed_is_noted_and_not_claimed():
     assert record['changes'] == [] and record['backup']['changed'] is False
     assert record['notes'] == ['configuration backup failed, went on without it: 127.0.0.5: GET '
                                '/ISAPI/System/configurationData failed: device error (HTTP 500).']
+
+
+def test_the_run_counts_add_up_and_the_retry_carries_every_option_but_no_secret():
+    records = [{'name': 'a', 'status': 'ok', 'changed': True}, {'name': 'b', 'status': 'ok', 'changed': False},
+               {'name': 'c', 'status': 'failed', 'changed': False}, {'name': 'd', 'status': 'unreachable'},
+               {'name': 'e', 'status': 'skipped'}]
+    options = {'decommission_keep_users': ['keeper'], 'decommission_cloud_provider': 'ezviz_open'}
+    run = decommission_run(options, '2026-12-03T10:00:00Z', False, records, ['decommission_new_password'],
+                           retry_command='ansible-playbook -i inv camops.hikvision.decommission -e @r.yml')
+    assert run['counts'] == {'devices': 5, 'ok': 2, 'failed': 1, 'unreachable': 1, 'skipped': 1, 'changed': 1,
+                             'already_done': 1}
+    assert run['retry_hosts'] == ['c', 'd'] and run['run_id'] == '20261203T100000Z'
+    assert run['retry'] == dict(options, decommission_targets='c,d')
+    assert 'give them again' in run['retry_text'] and 'decommission_new_password' in run['retry_text']
+    assert run['metadata']['started'] == '2026-12-03T10:00:00Z' and run['metadata']['ansible_core']
+    transfer = decommission_run({}, '', True, records[2:3], targets_option='transfer_targets')
+    assert transfer['retry'] == {'transfer_targets': 'c'} and transfer['metadata']['check_mode'] is True
+
+
+def test_the_role_option_lists_hold_every_option_of_the_argument_spec():
+    import os
+    import yaml
+    root = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles')
+    for role, targets in (('decommission', 'decommission_targets'), ('transfer', 'transfer_targets')):
+        with open(os.path.join(root, role, 'meta', 'argument_specs.yml')) as handle:
+            spec = set(yaml.safe_load(handle)['argument_specs']['main']['options'])
+        with open(os.path.join(root, role, 'vars', 'main.yml')) as handle:
+            lists = yaml.safe_load(handle)
+        run, secret = set(lists['%s_run_options' % role]), set(lists['%s_secret_options' % role])
+        assert not run & secret and run | secret | {targets} == spec, (role, sorted(spec ^ (run | secret | {targets})))

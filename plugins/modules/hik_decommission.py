@@ -1,0 +1,223 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) camops.hikvision contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+---
+module: hik_decommission
+short_description: Take one Hikvision device out of service, or hand it over, on one login session
+version_added: 0.1.0
+description:
+  - Runs a device's whole decommission (or the device side of a transfer) in one task and one login session,
+    in this order, each step only when it has something to do
+    - a preflight read (device, capabilities, local and ONVIF accounts, Hik-Connect), logging in with
+      O(password) and, once, with O(fallback_password) when the device refuses it;
+    - the configuration backup (O(backup));
+    - the cloud step (O(cloud)) - the device deleted from the cloud account with O(provider), and Hik-Connect
+      access switched off with the verification code rotated to O(verification_code);
+    - every ONVIF account not in O(keep_onvif_users) deleted;
+    - every local account except the login account and O(keep_users) deleted, and the login account's
+      password rotated to O(new_password), proved by a login with the new password and a refused login with
+      the old one;
+    - a verification read with the new password of what the run changed and no login has read since, and a
+      check that only the kept accounts are left and access is off;
+    - with O(handover_verification_code), Hik-Connect switched on with the new owner's code;
+    - with O(factory_reset=true), the factory reset, guarded by O(confirm_serial).
+  - A step that fails stops the device; the result says each step's outcome (RV(steps)).
+  - The C(camops.hikvision.decommission) and C(camops.hikvision.transfer) roles use it, with the credential
+    store written before a new secret is sent; a playbook that calls the module directly must do the same
+    (store O(new_password) and O(verification_code) before the task), since the module does not store them.
+  - Each step is the same code as the module of its own (M(camops.hikvision.hik_config_backup),
+    M(camops.hikvision.hik_cloud_binding), M(camops.hikvision.hik_user),
+    M(camops.hikvision.hik_factory_reset)).
+author:
+  - camops.hikvision maintainers (@camops)
+extends_documentation_fragment:
+  - camops.hikvision.attributes
+  - camops.hikvision.attributes.isapi
+  - camops.hikvision.connection
+  - camops.hikvision.wait
+  - camops.hikvision.cloud
+attributes:
+  idempotent:
+    description: A second run finds every step done and only reads (unless O(factory_reset=true)).
+    support: full
+  check_mode:
+    description: Reads the device and reports each step it would make, without any write.
+    support: full
+  diff_mode:
+    description: Each step's result carries its own before and after; the module returns no separate diff.
+    support: none
+options:
+  fallback_password:
+    description:
+      - The password to try, once, when the device refuses O(password) - the new password of a rotation that
+        an earlier run may already have made.
+    type: str
+  new_password:
+    description:
+      - The login account's password after the run. Equal to the password that works, nothing is rotated.
+      - Must meet the device's rule (8 or more characters up to the device's maximum, at least two kinds of
+        characters, printable ASCII, not the user name); checked before any write.
+    type: str
+    required: true
+  keep_users:
+    description: Local accounts to keep besides the login account.
+    type: list
+    elements: str
+    default: []
+  keep_onvif_users:
+    description: ONVIF accounts to keep.
+    type: list
+    elements: str
+    default: []
+  backup:
+    description: Download the configuration before any change, into O(backup_dir). An existing file is kept.
+    type: bool
+    default: true
+  backup_dir:
+    description: Directory of the backup file C(<backup_name>-<serial>.bin); required with O(backup=true).
+    type: path
+  backup_name:
+    description: The first part of the backup file's name (the inventory host name); required with O(backup=true).
+    type: str
+  backup_required:
+    description: A failed backup stops the device before any change; V(false) goes on with a warning.
+    type: bool
+    default: true
+  cloud:
+    description:
+      - Take the device off Hik-Connect - off the cloud account with O(provider), and platform access switched
+        off with the code rotated to O(verification_code). With O(handover_verification_code), only the account
+        side runs (access is then switched on with the new owner's code).
+    type: bool
+    default: true
+  verification_code:
+    description: The new verification code set as access is switched off (store it first).
+    type: str
+  cloud_serial:
+    description: The cloud serial (9 characters) for O(provider); default what the device reports.
+    type: str
+  shares:
+    description: With O(provider), revoke (V(remove)) or keep the shares of the device.
+    type: str
+    default: remove
+    choices: [keep, remove]
+  fail_if_not_owner:
+    description: With O(provider), fail when another account holds the device.
+    type: bool
+    default: false
+  handover_verification_code:
+    description: The new owner's verification code; Hik-Connect is switched on with it after the cleanup.
+    type: str
+  handover_update_code:
+    description: V(always) writes O(handover_verification_code) even when access is on already (it cannot be
+      read back, so the role writes it until the store records it as set).
+    type: str
+    default: on_change
+    choices: [always, on_change]
+  wait_registered:
+    description: After the hand-over, wait up to O(wait_timeout) seconds until the device has registered.
+    type: bool
+    default: false
+  factory_reset:
+    description: Reset the device at the end (after everything else).
+    type: bool
+    default: false
+  factory_reset_mode:
+    description: The reset's mode, see M(camops.hikvision.hik_factory_reset).
+    type: str
+    default: full
+    choices: [basic, full]
+  confirm_serial:
+    description: The serial number the device must report for the factory reset; required with O(factory_reset=true).
+    type: str
+notes:
+  - The roles pass O(wait_timeout) to the factory reset and to the hand-over's registration wait alike.
+seealso:
+  - module: camops.hikvision.hik_device_info
+  - module: camops.hikvision.hik_user
+  - module: camops.hikvision.hik_cloud_binding
+  - module: camops.hikvision.hik_credential
+'''
+
+EXAMPLES = r'''
+- name: Decommission a camera (store new_password and the code first, as the decommission role does)
+  camops.hikvision.hik_decommission:
+    host: 192.0.2.10
+    password: "{{ current_password }}"
+    new_password: "{{ stored_new_password }}"
+    verification_code: "{{ stored_code }}"
+    backup_dir: /srv/hik/backups
+    backup_name: cam-lobby
+    keep_onvif_users: [vms]
+  delegate_to: localhost
+  register: leaving
+'''
+
+RETURN = r'''
+steps:
+  description:
+    - Each step's outcome and result, by name - C(backup), C(cloud), C(onvif_users), C(users), C(verify),
+      C(handover), C(factory_reset).
+    - C(outcome) is V(done) (changed, or would change in check mode), V(already) (nothing to change),
+      V(not_supported) (the device does not offer it), V(failed) (with C(msg) and C(write_state)) or V(skipped)
+      (not asked, nothing to do, or an earlier step failed).
+    - The other keys are those of the step's own module.
+  returned: always
+  type: dict
+  sample: {"backup": {"outcome": "done", "changed": true, "dest": "/srv/hik/backups/cam-DS1.bin"},
+           "users": {"outcome": "done", "changed": true, "deleted": ["installer"], "password_changed": ["admin"]}}
+failed_step:
+  description: The step that failed, C(preflight) when the device could not be read, empty when none did.
+  returned: always
+  type: str
+  sample: ""
+password_in_use:
+  description: Which password the device takes after the run - V(password), V(fallback_password) or
+    V(new_password) (proved by a login with it).
+  returned: when the device was read
+  type: str
+  sample: new_password
+device:
+  description: The device as the preflight read it (see M(camops.hikvision.hik_device_info)).
+  returned: when the device was read
+  type: dict
+found:
+  description: The accounts and Hik-Connect state the preflight found (C(users), C(onvif_users), C(cloud), C(notes)).
+  returned: when the device was read
+  type: dict
+plan:
+  description: The accounts kept and deleted, and which steps the run found to do.
+  returned: when the device was read
+  type: dict
+nonce_max_uses:
+  description: The Digest nonce limit learned from the device, if it refused a nonce's reuse.
+  returned: when the device was read
+  type: int
+write_state:
+  description: On failure, C(none), C(confirmed) or C(unconfirmed) for the writes of the whole run.
+  returned: on failure
+  type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.camops.hikvision.plugins.module_utils import flow as flow_mod
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import Runner
+
+
+def run(module):
+    runner = Runner(module, dict(changed=False, steps={}, failed_step=''))
+    runner.execute(flow_mod.Flow(runner, flow_mod.settings_from_params(module.params)).run)
+
+
+def main():
+    run(AnsibleModule(**specs.module_args('hik_decommission')))
+
+
+if __name__ == '__main__':
+    main()
