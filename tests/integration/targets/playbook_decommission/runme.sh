@@ -205,6 +205,44 @@ fi
 grep -E '"site_b +cam-b2 .* FAILED at recorder nvr-b: .*reports serial number [^ ]+, not the expected DS-2TD1228-2/QA-REPLACED-CAMERA: another camera is at that address now' "$logs/replaced.log"
 [ "$(total writes)" -eq 0 ]
 
+# 3d. The login from the controller's environment, as an AWX/AAP credential injects it: an inventory without
+# hik_password reads site_b (check mode) with HIKVISION_PASSWORD, and without it every device fails in one
+# sentence before any request - and a run in which every device failed still writes its reports and fails
+# each host.
+python - "$HIKSIM_INVENTORY" "$HIKSIM_DIR/no-password.yml" <<'PY'
+import sys, yaml
+def strip(node):
+    if isinstance(node, dict):
+        node.pop('hik_password', None)
+        for value in node.values():
+            strip(value)
+inventory = yaml.safe_load(open(sys.argv[1]))
+strip(inventory)
+yaml.safe_dump(inventory, open(sys.argv[2], 'w'))
+PY
+! grep -q hik_password "$HIKSIM_DIR/no-password.yml"
+no_password() {
+    ansible-playbook -i "$HIKSIM_DIR/no-password.yml" camops.hikvision.decommission -e "decommission_store_dir=$store" \
+        -e "decommission_report_dir=$HIKSIM_DIR/env-reports" -e decommission_targets=site_b "$@"
+}
+set +x
+HIKVISION_PASSWORD=Sim-Admin-123 no_password --check > "$logs/env.log" 2>&1 || { set -x; tail -50 "$logs/env.log"; exit 1; }
+set -x
+grep -E '^cam-b1 +: .*failed=0' "$logs/env.log"
+if env -u HIKVISION_PASSWORD ansible-playbook --version > /dev/null && (unset HIKVISION_PASSWORD; no_password) \
+        > "$logs/no-password.log" 2>&1; then
+    echo "a run without any password succeeded" >&2; exit 1
+fi
+grep -E '^cam-b1 +: .*failed=1' "$logs/no-password.log"
+grep -E '^nvr-b +: .*failed=1' "$logs/no-password.log"
+grep -q 'no password to log in with' "$HIKSIM_DIR/env-reports/devices/cam-b1.json"
+python -c "
+import json, sys
+run = json.load(open(sys.argv[1]))
+assert run['counts']['failed'] == run['counts']['devices'] == 5, run['counts']
+print('every device failed, and the run reported them all')" "$HIKSIM_DIR/env-reports/run-decommission.json"
+[ "$(total writes)" -eq 0 ]
+
 # 4. A run killed mid-fleet (site_b, vault-encrypted store, slowed devices), then started again.
 vault="$HIKSIM_DIR/vault-pass"
 echo 'integration-vault-secret' > "$vault"
