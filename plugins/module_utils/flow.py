@@ -75,7 +75,8 @@ def plan_secrets(cred, settings, environ=None, rng=_RANDOM):
     record (keys: status, password, previous_password, verification_code, code_status); ``settings``: username,
     password (the inventory's; else HIKVISION_PASSWORD from ``environ``), new_password (empty: keep the stored
     one, or generate one), password_length, cloud (the Hik-Connect step may rotate the code), handover_code
-    (transfer: the new owner's code), backup. Raises FlowError."""
+    (transfer: the new owner's code), backup, login_only (the login rule only). Generated secrets are new at
+    every call. Raises FlowError."""
     cred = cred if isinstance(cred, dict) else {}
     settings = settings if isinstance(settings, dict) else {}
     environ = os.environ if environ is None else environ
@@ -98,6 +99,10 @@ def plan_secrets(cred, settings, environ=None, rng=_RANDOM):
     if login is None:
         raise FlowError('no password to log in with: give hik_password in the inventory, or HIKVISION_PASSWORD in '
                         'the environment (an AWX/AAP credential), or a complete credential store record.')
+    if settings.get('login_only'):
+        # A read (the audit) or the recorders' channel removal: the login rule only, no new secret.
+        result.update(login_password=login, fallback_password=fallback if fallback != login else None)
+        return result
     requested = _text(settings.get('new_password'))
     if status == 'pending' and requested and requested != stored:
         raise FlowError('the credential store holds a password rotation that an earlier run left unfinished, to '
@@ -127,7 +132,7 @@ def plan_secrets(cred, settings, environ=None, rng=_RANDOM):
             result['code_update'] = 'always'  # it cannot be read back: written when not known to be set
     elif settings.get('cloud'):
         if code is None:
-            code = platform_mod.generate_code(CODE_LENGTH)
+            code = platform_mod.generate_code(CODE_LENGTH, rng)
             pending['verification_code'] = code
     result.update(login_password=login, fallback_password=fallback if fallback != login else None,
                   new_password=new, verification_code=None if handover else code, handover_code=handover,
@@ -296,9 +301,12 @@ class Flow(object):
         self.result['device'] = pre.get('device') or {}
         self.result['found'] = dict((key, pre[key]) for key in ('users', 'onvif_users', 'cloud', 'notes') if key in pre)
         runner.seed_capabilities(pre.get('capabilities'))
-        if 'users' in pre:
+        # A list the preflight could not read (a note says why) is not handed on as empty: the step reads it
+        # itself, and fails where the device does not answer, instead of planning from nothing.
+        unreadable = set(str(note).split(':', 1)[0] for note in pre.get('notes') or [])
+        if pre.get('users') and 'users' not in unreadable:
             runner.prefetched['device'] = pre['users']
-        if 'onvif_users' in pre:
+        if 'onvif_users' in pre and 'onvif_users' not in unreadable:
             runner.prefetched['onvif'] = pre['onvif_users']
         plan = plan_steps(pre, settings, self.session_password, params['new_password'])
         self.result['plan'] = dict((key, value) for key, value in plan.items() if key != 'rotate')

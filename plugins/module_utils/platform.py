@@ -51,9 +51,10 @@ def code_problem(code, low=CODE_MIN, high=CODE_MAX):
     return None
 
 
-def generate_code(length=CODE_MAX):
-    """A random verification code with upper- and lower-case letters and digits."""
-    rng = random.SystemRandom()
+def generate_code(length=CODE_MAX, rng=None):
+    """A random verification code with upper- and lower-case letters and digits (``rng``: anything with
+    ``choice``; default the system's random source)."""
+    rng = rng or random.SystemRandom()
     while True:
         code = ''.join(rng.choice(_CODE_ALPHABET) for dummy in range(length))
         if any(c.isupper() for c in code) and any(c.islower() for c in code) and any(c.isdigit() for c in code):

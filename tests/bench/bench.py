@@ -82,14 +82,33 @@ MARKER = '<!-- Written by hand from here on: tests/bench/bench.py keeps this par
 COUNTERS = ('requests', 'challenges', 'reads', 'writes', 'failed_logins')
 
 
+def request_floor(counted):
+    """The fewest requests the job needs on this device, from what its counters show it had to do: one login
+    session (one Digest challenge); each document read once (the distinct GET paths); the writes; and, where
+    the password was rotated, the two verification logins (a challenge each, the new password's account list
+    read, the old password's refused login) and where an account list or Hik-Connect was written, its read-back."""
+    by = counted.get('by_request') or {}
+    gets = [key for key in by if key.startswith('GET ')]
+    rotated = counted['failed_logins'] > 0 and counted['writes'] > 0
+    reads = len(gets)
+    if rotated:
+        reads += 1  # the new password's login reads the account list again (the verification read)
+    for path in ('/ISAPI/Security/ONVIF/users', '/ISAPI/System/Network/EZVIZ'):
+        if any(key.split(' ', 1)[1].startswith(path) for key in by if not key.startswith('GET ')):
+            reads += 1  # written: read back
+    challenges = 1 + (2 if rotated else 0)
+    return challenges + reads + counted['writes'] + (1 if rotated else 0)
+
+
 def requests_by_kind(spec, counters):
     """{kind: {devices, counter: (min, max)}} from the simulator's per-device counters."""
     kinds = {}
     for device in spec['devices']:
-        entry = kinds.setdefault(device_kind(device), dict(devices=0, values=dict((c, []) for c in COUNTERS)))
+        entry = kinds.setdefault(device_kind(device), dict(devices=0, values=dict((c, []) for c in COUNTERS + ('floor',))))
         entry['devices'] += 1
         for name in COUNTERS:
             entry['values'][name].append(counters[device['name']][name])
+        entry['values']['floor'].append(request_floor(counters[device['name']]))
     return dict((kind, dict(devices=e['devices'], **dict((c, (min(v), max(v))) for c, v in e['values'].items())))
                 for kind, e in kinds.items())
 
@@ -380,15 +399,18 @@ def write_report(opts, results):
     lines += ['', '## Requests per device, by what the device has to change', '',
               'From the simulator\'s per-device counters at %d devices ("a-b": the range over the devices of that '
               'kind; profiles differ). "challenges" are Digest 401 challenges (one per login session); "failed '
-              'logins" counts refused passwords.' % smallest, '',
-              '| device | devices | run | requests | challenges | reads | writes | failed logins |',
-              '|---|---|---|---|---|---|---|---|']
+              'logins" counts refused passwords. "floor" is the fewest requests the job needs on that device '
+              '(bench.py request_floor: one login session, each document read once, the writes, the rotation\'s '
+              'two verification logins and the read-back of what was written).' % smallest, '',
+              '| device | devices | run | requests | floor | challenges | reads | writes | failed logins |',
+              '|---|---|---|---|---|---|---|---|---|']
     for kind in sorted(by[('first', smallest)]['by_kind']) if ('first', smallest) in by else []:
         for label in ('first', 're-run', 'uri'):
             row = by.get((label, smallest), {}).get('by_kind', {}).get(kind)
             if row:
                 lines.append('| %s | %d | %s | %s |' % (kind, row['devices'], label, ' | '.join(
-                    ('%d' % row[c][0]) if row[c][0] == row[c][1] else ('%d-%d' % row[c]) for c in COUNTERS)))
+                    ('%d' % row[c][0]) if row[c][0] == row[c][1] else ('%d-%d' % row[c])
+                    for c in ('requests', 'floor') + COUNTERS[1:] if c in row)))
     lines += ['', '## Where the time goes', '',
               'The slowest tasks of each run (wall seconds from the task start to its last result, summed over '
               'the task\'s runs), from tests/bench/callback_plugins/task_timing.py:', '']

@@ -23,6 +23,13 @@ assert rows['cam-b']['findings'] == ['Hik-Connect access on (bound to an account
 assert 'Sim-Admin-123' not in table and 'Sim-Admin-123' not in open(sys.argv[1]).read()
 PY
 
+# A relative report directory is relative to the directory ansible-playbook runs in.
+mkdir -p "$HIKSIM_DIR/cwd"
+(cd "$HIKSIM_DIR/cwd" && ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.audit --limit cam-a \
+    -e audit_report_dir=relative-reports "$@" > "$HIKSIM_DIR/relative.log" 2>&1) \
+    || { tail -40 "$HIKSIM_DIR/relative.log"; exit 1; }
+test -s "$HIKSIM_DIR/cwd/relative-reports/audit.json"
+
 # cam-c with certificate checks off instead of its certificate as the CA: read all the same, and no warning
 # per request (urllib3's InsecureRequestWarning, which Ansible shows as a worker writing to stderr).
 printf 'all:\n  hosts:\n    cam-c:\n      hik_validate_certs: false\n      hik_ca_path: null\n' > "$HIKSIM_DIR/insecure.yml"

@@ -220,7 +220,7 @@ inventory = yaml.safe_load(open(sys.argv[1]))
 strip(inventory)
 yaml.safe_dump(inventory, open(sys.argv[2], 'w'))
 PY
-! grep -q hik_password "$HIKSIM_DIR/no-password.yml"
+if grep -q hik_password "$HIKSIM_DIR/no-password.yml"; then exit 1; fi
 no_password() {
     ansible-playbook -i "$HIKSIM_DIR/no-password.yml" camops.hikvision.decommission -e "decommission_store_dir=$store" \
         -e "decommission_report_dir=$HIKSIM_DIR/env-reports" -e decommission_targets=site_b "$@"

@@ -267,3 +267,17 @@ def test_a_factory_reset_says_its_mode_for_the_store(fleet, cam):
     reset = result['steps']['factory_reset']
     assert reset['outcome'] == 'failed' and reset['mode'] == 'basic' and reset['reset'] is False
     assert 'refusing to reset' in result['msg'] and serial != 'NOT-THIS-ONE'
+
+
+def test_an_account_list_the_preflight_could_not_read_is_read_by_the_step_not_planned_from_nothing(fleet, cam):
+    # The device answers the account list with 403 (a firmware that hides it from this account): the preflight
+    # notes it, and the accounts step asks again and fails, instead of planning to create the login account.
+    cam.path_faults['Security/users'] = '403'
+    try:
+        result = run_flow(flow_module(cam, cloud=False))
+    finally:
+        cam.path_faults.pop('Security/users')
+    assert result['failed'] and result['failed_step'] == 'users', result
+    written = [key for key in fleet.counters('cam')['by_request']
+               if not key.startswith('GET ') and key.split(' ', 1)[1].startswith('/ISAPI/Security/users')]
+    assert result['steps']['users'].get('created', []) == [] and written == [], written
