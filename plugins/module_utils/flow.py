@@ -308,6 +308,9 @@ class Flow(object):
             runner.prefetched['device'] = pre['users']
         if 'onvif_users' in pre and 'onvif_users' not in unreadable:
             runner.prefetched['onvif'] = pre['onvif_users']
+        if pre.get('cloud') and 'cloud' not in unreadable:
+            runner.prefetched['cloud'] = pre['cloud']
+        runner.prefetched['device_info'] = self.result['device']
         plan = plan_steps(pre, settings, self.session_password, params['new_password'])
         self.result['plan'] = dict((key, value) for key, value in plan.items() if key != 'rotate')
         final = dict(users=pre.get('users'), onvif_users=pre.get('onvif_users'), cloud=pre.get('cloud'))

@@ -69,8 +69,10 @@ def check_params(params):
 def device_serial(runner):
     """The cloud serial: serial_number, checked against what the device reports, or read from it."""
     client = runner.client
-    info = client.get(system_mod.DEVICE_INFO_PATH)
-    reported = xml_text(info.get('subSerialNumber'))
+    if 'device_info' in runner.prefetched:
+        reported = runner.prefetched['device_info'].get('sub_serial_number')  # the flow's preflight read it
+    else:
+        reported = xml_text(client.get(system_mod.DEVICE_INFO_PATH).get('subSerialNumber'))
     given = runner.params['serial_number']
     if given and reported and given != reported.upper():
         raise Refusal('%s reports cloud serial %s, not serial_number %s; refusing to change the account.'

@@ -156,6 +156,21 @@ def test_a_full_reset_is_recorded():
     assert flow.record_after(secrets, result) == (dict(status='factory_reset'), [])
 
 
+def test_the_final_check_names_every_account_left_and_access_still_on():
+    plan = flow.plan_steps(PRE, dict(username='admin', keep_users=['keeper'], keep_onvif_users=['vms'], cloud=True),
+                           'Old-1x', NEW)
+    done = dict(users=[dict(name='admin'), dict(name='keeper')], onvif_users=[dict(name='vms')],
+                cloud=dict(enabled=False))
+    settings = dict(username='admin', cloud=True)
+    assert flow.final_problems(done, plan, settings) == []
+    left = dict(done, users=done['users'] + [dict(name='installer')], onvif_users=[], cloud=dict(enabled=True))
+    assert flow.final_problems(left, plan, settings) == [
+        'local accounts are admin, installer, keeper, not admin, keeper', 'ONVIF accounts are none, not vms',
+        'Hik-Connect access is still on']
+    # A hand-over switches access on: not a problem then.
+    assert flow.final_problems(dict(done, cloud=dict(enabled=True)), plan, dict(settings, handover_code='Owner1234')) == []
+
+
 # ---- the executor on hiksim -------------------------------------------------------------------------------
 
 def flow_module(device, check_mode=False, **params):
@@ -203,9 +218,12 @@ def test_one_session_does_the_whole_job_and_a_rerun_only_reads(fleet, cam, tmp_p
     assert sorted(u['name'] for u in state['users']) == ['admin', 'keeper']
     assert not state['ezviz']['enabled']
     counters = fleet.counters('cam')
-    # One capabilities read and one account list read for the whole run: the steps use the preflight's.
+    # Each document read once for the whole run: the steps use the preflight's (the account list again only
+    # through the new password's login; Hik-Connect again only as the read-back after the write).
     assert counters['by_request']['GET /ISAPI/System/capabilities'] == 1
-    assert counters['by_request']['GET /ISAPI/Security/users'] == 2  # the preflight, the new password's login
+    assert counters['by_request']['GET /ISAPI/Security/users'] == 2
+    assert counters['by_request']['GET /ISAPI/System/deviceInfo'] == 1  # the old password's probe is refused
+    assert counters['by_request']['GET /ISAPI/System/Network/EZVIZ'] == 2
     assert counters['failed_logins'] == 1  # the proof that the old password is refused
 
     cam.reset_counters()
