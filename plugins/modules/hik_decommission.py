@@ -10,21 +10,20 @@ module: hik_decommission
 short_description: Take one Hikvision device out of service, or hand it over, on one login session
 version_added: 0.1.0
 description:
-  - Runs a device's whole decommission (or the device side of a transfer) in one task and one login session,
-    in this order, each step only when it has something to do
-    - a preflight read (device, capabilities, local and ONVIF accounts, Hik-Connect), logging in with
-      O(password) and, once, with O(fallback_password) when the device refuses it;
-    - the configuration backup (O(backup));
-    - the cloud step (O(cloud)) - the device deleted from the cloud account with O(provider), and Hik-Connect
-      access switched off with the verification code rotated to O(verification_code);
-    - every ONVIF account not in O(keep_onvif_users) deleted;
-    - every local account except the login account and O(keep_users) deleted, and the login account's
-      password rotated to O(new_password), proved by a login with the new password and a refused login with
-      the old one;
-    - a verification read with the new password of what the run changed and no login has read since, and a
-      check that only the kept accounts are left and access is off;
-    - with O(handover_verification_code), Hik-Connect switched on with the new owner's code;
-    - with O(factory_reset=true), the factory reset, guarded by O(confirm_serial).
+  - Runs a device's whole decommission (or the device side of a transfer) in one task and one login session.
+    The steps below run in this order, each only when it has something to do.
+  - 1. A preflight read (device, capabilities, local and ONVIF accounts, Hik-Connect), logging in with
+    O(password) and, once, with O(fallback_password) when the device refuses it.
+  - 2. The configuration backup (O(backup)).
+  - 3. The cloud step (O(cloud)) - the device deleted from the cloud account with O(provider), and Hik-Connect
+    access switched off with the verification code rotated to O(verification_code).
+  - 4. Every ONVIF account not in O(keep_onvif_users) deleted.
+  - 5. Every local account except the login account and O(keep_users) deleted, and the login account's password
+    rotated to O(new_password), proved by a login with the new password and a refused login with the old one.
+  - 6. A verification read with the new password of what the run changed and no login has read since, and a
+    check that only the kept accounts are left and access is off.
+  - 7. With O(handover_verification_code), Hik-Connect switched on with the new owner's code.
+  - 8. With O(factory_reset=true), the factory reset, guarded by O(confirm_serial).
   - A step that fails stops the device; the result says each step's outcome (RV(steps)).
   - The C(camops.hikvision.decommission) and C(camops.hikvision.transfer) roles use it, with the credential
     store written before a new secret is sent; a playbook that calls the module directly must do the same
