@@ -334,7 +334,9 @@ class Flow(object):
                 final['cloud'] = result['cloud_after']
 
         if plan['onvif_delete']:
-            outcome, result = self.step('onvif_users', 'hik_user', *self.accounts(), account_type='onvif', purge=True,
+            accounts = accounts_step.Accounts()
+            outcome, result = self.step('onvif_users', 'hik_user', accounts.plan, accounts.apply, account_type='onvif',
+                                        purge=True,
                                         users=[_entry(name) for name in plan['onvif_keep']])
             if outcome == 'failed':
                 self.stop('onvif_users', result)
@@ -342,7 +344,9 @@ class Flow(object):
 
         if plan['rotate'] or plan['users_delete']:
             login = settings.get('username') or 'admin'
-            outcome, result = self.step('users', 'hik_user', *self.accounts(), purge=True, verify_old_rejected=True,
+            accounts = accounts_step.Accounts()
+            outcome, result = self.step('users', 'hik_user', accounts.plan, accounts.apply, purge=True,
+                                        verify_old_rejected=True,
                                         users=[_entry(login, params['new_password'])]
                                         + [_entry(name) for name in plan['users_keep']])
             if outcome == 'failed':
@@ -370,22 +374,8 @@ class Flow(object):
                 self.stop('factory_reset', result)
         return Plan(changed=any(step.get('changed') for step in self.result['steps'].values()))
 
-    def accounts(self):
-        holder = []
-
-        def plan(step):
-            holder.append(accounts_step.UserRun(step))
-            step.result.update(created=[], deleted=[], updated=[], password_changed=[], password_recovered=False)
-            return holder[0].plan(step)
-
-        def apply(step, planned):
-            holder[0].apply(step, planned)
-
-        return plan, apply
-
     def cloud_absent(self, pre, plan):
         params = self.params
-        holder = []
         cloud_on = (pre.get('cloud') or {}).get('enabled') is True
         values = dict(state='absent', shares=params['shares'], fail_if_not_owner=params['fail_if_not_owner'],
                       serial_number=params['cloud_serial'],
@@ -396,19 +386,11 @@ class Flow(object):
             # The hand-over switches access on with the new owner's code: only the old owner's account is left.
             values.update(host=None, serial_number=params['cloud_serial']
                           or (pre.get('device') or {}).get('sub_serial_number'))
-
-        def plan_fn(step):
-            holder.append(cloud_step.BindingRun(step, cloud_step.check_params(step.params)))
-            return holder[0].plan(step)
-
-        def apply_fn(step, planned):
-            holder[0].apply(step, planned)
-
+        binding = cloud_step.Binding()
         try:
-            return self.step('cloud', 'hik_cloud_binding', plan_fn, apply_fn, **values)
+            return self.step('cloud', 'hik_cloud_binding', binding.plan, binding.apply, **values)
         finally:
-            if holder and holder[0].provider is not None:
-                holder[0].provider.close()
+            binding.close()
 
     def verify(self, final, unread, plan):
         """Read back with the session's (new) password what the run changed and no login has read since, then
@@ -440,16 +422,8 @@ class Flow(object):
                 outcome='not_supported', changed=False,
                 notes=['no Hik-Connect on this device, so the new owner\'s code was not set'])
             return
-        holder = []
-
-        def plan_fn(step):
-            holder.append(cloud_step.BindingRun(step, cloud_step.check_params(step.params)))
-            return holder[0].plan(step)
-
-        def apply_fn(step, planned):
-            holder[0].apply(step, planned)
-
-        outcome, result = self.step('handover', 'hik_cloud_binding', plan_fn, apply_fn, state='present',
+        binding = cloud_step.Binding()
+        outcome, result = self.step('handover', 'hik_cloud_binding', binding.plan, binding.apply, state='present',
                                     verification_code=params['handover_verification_code'],
                                     update_verification_code=params['handover_update_code'],
                                     wait_registered=params['wait_registered'], wait_timeout=params['wait_timeout'])

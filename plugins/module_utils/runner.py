@@ -147,11 +147,7 @@ class Runner(object):
             if problem:
                 self.module.fail_json(msg=problem, **self.result)
         try:
-            planned = plan(self)
-            self.result['changed'] = planned.changed
-            if planned.changed and apply is not None and not self.check_mode:
-                apply(self, planned)
-                self.result['changed'] = planned.changed
+            planned = self.plan_and_apply(plan, apply)
             if self.diff_mode and planned.before is not None:
                 self.result['diff'] = dict(before=planned.before, after=planned.after)
             self.report_reboot_required()
@@ -162,6 +158,16 @@ class Runner(object):
         finally:
             self.close()
         self.module.exit_json(**self.result)
+
+    def plan_and_apply(self, plan, apply):
+        """``plan(self)``, then ``apply(self, planned)`` when it found a change and the run is not in check mode;
+        ``changed`` is the plan's, or what apply set it to. Returns the plan."""
+        planned = plan(self)
+        self.result['changed'] = planned.changed
+        if planned.changed and apply is not None and not self.check_mode:
+            apply(self, planned)
+            self.result['changed'] = planned.changed
+        return planned
 
     def fail(self, msg, **extra):
         """Fail the module with one sentence. ``changed`` is true when a write was acknowledged or may have
@@ -295,13 +301,20 @@ class Runner(object):
         self.client = self.connect(password=self.params['password'])
         return self.client
 
-    def write_state(self):
-        """What the run's writes did to the device, as far as it is known: ``none`` (none was applied: none
-        was sent, or the device refused each), ``confirmed`` (every one that may have been applied was
-        acknowledged) or ``unconfirmed`` (the answer to at least one never came, so it may have been applied)."""
-        if any(client.writes_unanswered for client in self.clients):
+    def writes(self):
+        """(acknowledged, unanswered): the run's writes so far, over all its clients."""
+        return (sum(client.writes_acknowledged for client in self.clients),
+                sum(client.writes_unanswered for client in self.clients))
+
+    def write_state(self, since=(0, 0)):
+        """What the run's writes (those after ``since``, a ``writes()`` of earlier) did to the device, as far as
+        it is known: ``none`` (none was applied: none was sent, or the device refused each), ``confirmed`` (every
+        one that may have been applied was acknowledged) or ``unconfirmed`` (the answer to at least one never
+        came, so it may have been applied)."""
+        acknowledged, unanswered = self.writes()
+        if unanswered > since[1]:
             return 'unconfirmed'
-        if any(client.writes_acknowledged for client in self.clients):
+        if acknowledged > since[0]:
             return 'confirmed'
         return 'none'
 
@@ -342,10 +355,6 @@ class StepRunner(Runner):
     def login(self, read, fallback=None, login_name=None):
         return read(self.client)
 
-    def writes(self):
-        return (sum(client.writes_acknowledged for client in self.clients),
-                sum(client.writes_unanswered for client in self.clients))
-
 
 def run_step(flow, params, plan, apply=None):
     """Run one module's ``plan``/``apply`` as a step of ``flow`` (a Runner whose session is logged in) with the
@@ -354,18 +363,12 @@ def run_step(flow, params, plan, apply=None):
     (a write of this step was acknowledged or may have been applied) and ``write_state``. The flow's client
     becomes the step's (a rotation or a restart replaces it)."""
     step = StepRunner(flow, params)
-    acknowledged, unanswered = step.writes()
+    before = step.writes()
     try:
-        planned = plan(step)
-        step.result['changed'] = planned.changed
-        if planned.changed and apply is not None and not step.check_mode:
-            apply(step, planned)
-            step.result['changed'] = planned.changed
+        planned = step.plan_and_apply(plan, apply)
         outcome = 'done' if planned.changed else 'already'
     except (Refusal, ISAPIError) as exc:
-        now_acknowledged, now_unanswered = step.writes()
-        state = ('unconfirmed' if now_unanswered > unanswered else
-                 'confirmed' if now_acknowledged > acknowledged else 'none')
+        state = step.write_state(since=before)
         step.result.update(getattr(exc, 'extra', None) or {})
         if isinstance(exc, ISAPIError):
             step.result['error'] = exc.to_dict()

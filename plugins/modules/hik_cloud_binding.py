@@ -325,22 +325,12 @@ from ansible_collections.camops.hikvision.plugins.module_utils.steps import clou
 
 def run(module):
     runner = Runner(module, dict(changed=False))
-    binding = []
-
-    def plan(runner):
-        # The options' refusals first, before any request.
-        binding.append(step.BindingRun(runner, step.check_params(runner.params)))
-        return binding[0].plan(runner)
-
-    def apply(runner, planned):
-        binding[0].apply(runner, planned)
-
+    binding = step.Binding()
     try:
         # A generated code stays in a failed result: it may already be set on the device.
-        runner.execute(plan, apply, needs_device=bool(module.params['host']))
+        runner.execute(binding.plan, binding.apply, needs_device=bool(module.params['host']))
     finally:
-        if binding and binding[0].provider is not None:
-            binding[0].provider.close()
+        binding.close()
 
 
 def main():

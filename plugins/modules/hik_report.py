@@ -123,6 +123,11 @@ def file_mode(value):
     return mode
 
 
+def outside(rel, name):
+    """Whether ``name`` (given) or ``rel`` (its normalised form) leaves dest: absolute, dest itself, or above it."""
+    return os.path.isabs(name) or rel == '.' or rel.startswith('..')
+
+
 def run(module):
     dest = module.params['dest']
     result = dict(changed=False, written=[], unchanged=0)
@@ -133,7 +138,7 @@ def run(module):
     plan = []
     for name, content in sorted(module.params['files'].items()):
         rel = os.path.normpath(name)
-        if os.path.isabs(name) or rel == '.' or rel.startswith('..'):
+        if outside(rel, name):
             module.fail_json(msg='files path %r must be relative to dest and stay under it.' % name, **result)
         if not isinstance(content, str):
             module.fail_json(msg='files %r must be text, got %s.' % (name, type(content).__name__), **result)
@@ -155,8 +160,7 @@ def run(module):
     for name, target in sorted((module.params['links'] or {}).items()):
         rel = os.path.normpath(name)
         resolved = os.path.normpath(os.path.join(os.path.dirname(rel), str(target)))
-        if os.path.isabs(name) or rel == '.' or rel.startswith('..') or os.path.isabs(str(target)) \
-                or resolved == '.' or resolved.startswith('..'):
+        if outside(rel, name) or outside(resolved, str(target)):
             module.fail_json(msg='links %r -> %r must stay under dest.' % (name, target), **result)
         path = os.path.join(dest, rel)
         if os.path.islink(path) and os.readlink(path) == str(target):
@@ -168,7 +172,7 @@ def run(module):
     removals = []
     for name in module.params['remove'] or []:
         rel = os.path.normpath(name)
-        if os.path.isabs(name) or rel == '.' or rel.startswith('..'):
+        if outside(rel, name):
             module.fail_json(msg='remove path %r must be relative to dest and stay under it.' % name, **result)
         path = os.path.join(dest, rel)
         if os.path.isfile(path) or os.path.islink(path):

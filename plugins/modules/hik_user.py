@@ -253,6 +253,8 @@ verified:
   sample: {"new_password_accepted": true, "old_password_rejected": true}
 '''
 
+import copy
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.camops.hikvision.plugins.module_utils import specs
@@ -262,8 +264,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils.steps import acco
 
 def run(module):
     # changed says whether a write of the run (the rotation's included) was applied or may have been.
-    runner = Runner(module, dict(changed=False, created=[], deleted=[], updated=[], password_changed=[],
-                                 password_recovered=False))
+    runner = Runner(module, dict(copy.deepcopy(step.EMPTY_RESULT), changed=False))
     user_run = step.UserRun(runner)
     runner.execute(user_run.plan, user_run.apply)
 

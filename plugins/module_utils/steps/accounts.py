@@ -6,10 +6,16 @@
 """Local and ONVIF accounts: the plan and apply of hik_user, also a step of the decommission and transfer flows
 (flow.py)."""
 
+import copy
+
 from ansible_collections.camops.hikvision.plugins.module_utils import system as system_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import users as users_mod
 from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import AuthenticationError, NotSupportedError
 from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal
+
+
+# What hik_user's result holds before its plan has found anything.
+EMPTY_RESULT = dict(created=[], deleted=[], updated=[], password_changed=[], password_recovered=False)
 
 
 class DeviceLacksFeature(Exception):
@@ -167,3 +173,19 @@ class UserRun(object):
             finally:
                 probe.close()
         return read_back
+
+
+class Accounts(object):
+    """hik_user as a plan/apply pair for a runner made later (a flow's step): the plan starts the result with
+    EMPTY_RESULT and the run."""
+
+    def __init__(self):
+        self.run = None
+
+    def plan(self, runner):
+        runner.result.update(copy.deepcopy(EMPTY_RESULT))
+        self.run = UserRun(runner)
+        return self.run.plan(runner)
+
+    def apply(self, runner, planned):
+        self.run.apply(runner, planned)

@@ -266,3 +266,22 @@ class BindingRun(object):
         elif device is None:
             return  # the account side has not run yet
         planned.before, planned.after = before, after
+
+
+class Binding(object):
+    """hik_cloud_binding as a plan/apply pair for a runner: the options' refusals come first, when the plan
+    starts (before any request); ``close`` ends the cloud provider's session, if one was opened."""
+
+    def __init__(self):
+        self.run = None
+
+    def plan(self, runner):
+        self.run = BindingRun(runner, check_params(runner.params))
+        return self.run.plan(runner)
+
+    def apply(self, runner, planned):
+        self.run.apply(runner, planned)
+
+    def close(self):
+        if self.run is not None and self.run.provider is not None:
+            self.run.provider.close()
