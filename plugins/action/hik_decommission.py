@@ -4,12 +4,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """hik_decommission runs in the controller's worker process when its connection is local, the ordinary way otherwise:
-the collection's one action implementation (plugin_utils/in_process.py), under this module's own name."""
+the collection's one action implementation (plugins/plugin_utils/in_process.py), and with credential_store the
+built-in credential store read and written by the task itself (plugins/plugin_utils/decommission_action.py)."""
 
-from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import InProcessModuleAction, preload
+from ansible_collections.camops.hikvision.plugins.plugin_utils.decommission_action import DecommissionAction
+from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import preload
 
 preload()
 
 
-class ActionModule(InProcessModuleAction):
+class ActionModule(DecommissionAction):
     pass

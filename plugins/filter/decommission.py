@@ -210,10 +210,12 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     result = _dict(get('decommission_result'))
     failure = get('decommission_failure', {}) if failure is None else failure
     unreachable = bool(result.get('unreachable'))
+    # The record's status before the run: the store task files' read, else the flow task's own (credential_store).
+    cred_status = _dict(get('decommission_cred')).get('status') or _dict(result.get('credential')).get('before') or ''
     if unreachable:
         failure = {'step': 'preflight', 'error': result.get('msg', '')}
     elif not failure and not result and _dict(get('decommission_secrets')).get('left_alone') is not True \
-            and _dict(get('decommission_cred')).get('status') != 'factory_reset':
+            and cred_status != 'factory_reset':
         failure = {'step': 'preflight', 'error': 'no result: the run ended before this device was done'}
     steps = _dict(result.get('steps'))
     pre = dict(_dict(result.get('found')), device=_dict(result.get('device')))
@@ -223,7 +225,7 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     return decommission_record({
         'name': name, 'site': get('hik_site', 'default'), 'address': get('ansible_host', name),
         'run': run, 'check_mode': check_mode,
-        'cred_status': _dict(get('decommission_cred')).get('status') or '',
+        'cred_status': cred_status,
         'failure': failure,
         'unreachable': unreachable,
         'known': {'serial_number': get('hik_serial'), 'model': get('hik_model')},

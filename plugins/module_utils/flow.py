@@ -230,6 +230,12 @@ def settings_from_params(params):
 
 def params_problem(params):
     """Why hik_decommission's options cannot work, in one sentence, or None (checked before any request)."""
+    if params.get('credential_store'):
+        # The action plugin reads and writes the store on the controller and never passes the option on.
+        return ('credential_store reached the module, so its action plugin (which reads and writes the store on the '
+                'controller) did not run; nothing was sent.')
+    if not params['new_password']:
+        return 'new_password is required without credential_store; nothing was sent.'
     problem = users_mod.password_problem(params['new_password'], params['username'])
     if problem:
         return 'Refusing the new password: %s; nothing was sent.' % problem

@@ -129,7 +129,13 @@ def _decommission():
     return dict(
         argument_spec=connection_argument_spec(
             fallback_password=dict(type='str', no_log=True),
-            new_password=dict(type='str', no_log=True, required=True),
+            new_password=dict(type='str', no_log=True),
+            credential_store=dict(type='dict', options=dict(
+                dir=dict(type='path', required=True),
+                name=dict(type='str', required=True),
+                password_length=dict(type='int', default=16, no_log=False),
+                encrypt=dict(type='str', default='auto', choices=['auto', 'always', 'never']),
+            )),
             keep_users=dict(type='list', elements='str', default=[]),
             keep_onvif_users=dict(type='list', elements='str', default=[]),
             backup=dict(type='bool', default=True),

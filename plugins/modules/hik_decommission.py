@@ -25,9 +25,13 @@ description:
   - 7. With O(handover_verification_code), Hik-Connect switched on with the new owner's code.
   - 8. With O(factory_reset=true), the factory reset, guarded by O(confirm_serial).
   - A step that fails stops the device; the result says each step's outcome (RV(steps)).
-  - The C(camops.hikvision.decommission) and C(camops.hikvision.transfer) roles use it, with the credential
-    store written before a new secret is sent; a playbook that calls the module directly must do the same
-    (store O(new_password) and O(verification_code) before the task), since the module does not store them.
+  - With O(credential_store), the task itself reads the device's record in the built-in credential store
+    (M(camops.hikvision.hik_credential)'s files), plans the secrets from it (the login and its fallback, the new
+    password, the verification code, whether the backup is due), writes the new ones to the record, flushed to
+    disk, before anything is sent, and records what the device confirmed after the run. The
+    C(camops.hikvision.decommission) and C(camops.hikvision.transfer) roles use it this way.
+  - Without O(credential_store), a playbook must store O(new_password) and O(verification_code) before the
+    task, since the module does not store them.
   - Each step is the same code as the module of its own (M(camops.hikvision.hik_config_backup),
     M(camops.hikvision.hik_cloud_binding), M(camops.hikvision.hik_user),
     M(camops.hikvision.hik_factory_reset)).
@@ -60,8 +64,38 @@ options:
       - The login account's password after the run. Equal to the password that works, nothing is rotated.
       - Must meet the device's rule (8 or more characters up to the device's maximum, at least two kinds of
         characters, printable ASCII, not the user name); checked before any write.
+      - Required without O(credential_store). With it, optional - empty keeps the password the record holds, or
+        generates one for a device the store does not know yet; a password other than that of a rotation an
+        earlier run left unfinished is refused, so that no password is lost.
     type: str
-    required: true
+  credential_store:
+    description:
+      - The built-in credential store, read and written by this task on the controller (see the description).
+      - O(password) is then the login for a device the store has no record of (a stored record's password
+        comes first); O(fallback_password), O(verification_code) and O(handover_update_code) come from the
+        record and must not be given; O(backup=true) takes the backup only while the record is not verified
+        (the first run).
+      - A record whose status is C(factory_reset) (an earlier run reset the device) is left alone - the task
+        is skipped.
+    type: dict
+    suboptions:
+      dir:
+        description: Directory of the store on the controller.
+        type: path
+        required: true
+      name:
+        description: The device's record name, usually the inventory host name.
+        type: str
+        required: true
+      password_length:
+        description: Length of a generated admin password.
+        type: int
+        default: 16
+      encrypt:
+        description: As M(camops.hikvision.hik_credential)'s O(camops.hikvision.hik_credential#module:encrypt).
+        type: str
+        choices: [auto, always, never]
+        default: auto
   keep_users:
     description: Local accounts to keep besides the login account.
     type: list
@@ -154,6 +188,19 @@ EXAMPLES = r'''
     keep_onvif_users: [vms]
   delegate_to: localhost
   register: leaving
+
+- name: Decommission a camera, its secrets planned from and kept in the credential store by the task itself
+  camops.hikvision.hik_decommission:
+    host: 192.0.2.10
+    password: "{{ hik_password }}"
+    credential_store:
+      dir: /srv/hik/credentials
+      name: "{{ inventory_hostname }}"
+    backup_dir: /srv/hik/backups
+    backup_name: "{{ inventory_hostname }}"
+    factory_reset: true
+    confirm_serial: DS-2CD2143G2-I20230101AAWRJ00000001
+  delegate_to: localhost
 '''
 
 RETURN = r'''
@@ -200,6 +247,17 @@ write_state:
   description: On failure, C(none), C(confirmed) or C(unconfirmed) for the writes of the whole run.
   returned: on failure
   type: str
+credential:
+  description:
+    - With O(credential_store), the record's file and its status before and after the task (C(none),
+      C(pending), C(verified), C(factory_reset)); no secret.
+  returned: with credential_store
+  type: dict
+  sample: {"path": "/srv/hik/credentials/cam-lobby.yml", "before": "none", "after": "verified"}
+left_alone:
+  description: With O(credential_store), the record says an earlier run reset the device; nothing was sent.
+  returned: when true
+  type: bool
 '''
 
 from ansible.module_utils.basic import AnsibleModule

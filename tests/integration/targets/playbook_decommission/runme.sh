@@ -235,7 +235,7 @@ if env -u HIKVISION_PASSWORD ansible-playbook --version > /dev/null && (unset HI
 fi
 grep -E '^cam-b1 +: .*failed=1' "$logs/no-password.log"
 grep -E '^nvr-b +: .*failed=1' "$logs/no-password.log"
-grep -q 'no password to log in with' "$HIKSIM_DIR/env-reports/devices/cam-b1.json"
+grep -qi 'no password to log in with' "$HIKSIM_DIR/env-reports/devices/cam-b1.json"
 python -c "
 import json, sys
 run = json.load(open(sys.argv[1]))
