@@ -3,14 +3,14 @@
 # simulator, the conformance suite over every real device profile, the integration targets and the
 # conformance suite again on the lowest ansible-core the collection claims, ansible-lint (production
 # profile), changelog lint, and build/install/ansible-doc of the tarball.
-# Usage: scripts/test.sh [stage ...]   (stages: sanity units integration conformance sanity-lowest
+# Usage: scripts/test.sh [stage ...]   (stages: sanity units mutation integration conformance sanity-lowest
 #        integration-lowest conformance-lowest lint changelog build)
 # HIK_TARGETS="hik_user ..." limits the integration stages to those targets.
 # The integration and conformance stages fail on any deprecation warning, on every ansible-core they run.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGES=("$@")
-[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units integration conformance sanity-lowest integration-lowest
+[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units mutation integration conformance sanity-lowest integration-lowest
                                     conformance-lowest lint changelog build)
 case " ${STAGES[*]} " in
     *-lowest*) bash "$ROOT/scripts/bootstrap.sh" --lowest || exit 1 ;;
@@ -153,6 +153,7 @@ for stage in "${STAGES[@]}"; do
         sanity-lowest) run_stage sanity-lowest env PATH="$LOWEST_PATH" ansible-test sanity --python 3.11 --color no \
                            --exclude tests/simulator/hiksim/profiles/ ;;
         units) run_stage units ansible-test units --python 3.11 --color no ;;
+        mutation) run_stage mutation python tests/mutation/run.py ;;
         integration) run_stage integration stage_integration ;;
         conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs --both-paths ;;
         integration-lowest) run_stage integration-lowest stage_integration_lowest ;;
