@@ -48,7 +48,10 @@ ansible-playbook -i "$HIKSIM_INVENTORY" -i "$HIKSIM_DIR/override.yml" camops.hik
     -e "audit_report_dir=$out" "$@" > "$HIKSIM_DIR/failed-run.log" 2>&1 || rc=$?
 cat "$HIKSIM_DIR/failed-run.log"
 [ "$rc" -eq 2 ]
-grep -q 'Could not read 1 device(s): cam-b.' "$HIKSIM_DIR/failed-run.log"
+# The device that could not be read is the failed host (AWX's relaunch on failed hosts), and only it.
+grep -q 'fatal: \[cam-b\]: FAILED! => .*Could not read this device: ' "$HIKSIM_DIR/failed-run.log"
+grep -E '^cam-b +: .*failed=1' "$HIKSIM_DIR/failed-run.log"
+[ "$(grep -cE '^[^ ]+ +: .*failed=1' "$HIKSIM_DIR/failed-run.log")" -eq 1 ]
 grep -q 'cam-b .*FAILED: .*refused the credentials' "$out/audit.txt"
 grep -q '4 device(s), 0 with findings, 1 could not be read.' "$out/audit.txt"
 
