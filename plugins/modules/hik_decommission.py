@@ -250,7 +250,7 @@ write_state:
 credential:
   description:
     - With O(credential_store), the record's file and its status before and after the task (C(none),
-      C(pending), C(verified), C(factory_reset)); no secret.
+      C(pending), C(verified), C(factory_reset)); in check mode, after is what it would be. No secret.
   returned: with credential_store
   type: dict
   sample: {"path": "/srv/hik/credentials/cam-lobby.yml", "before": "none", "after": "verified"}

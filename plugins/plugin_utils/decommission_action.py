@@ -33,84 +33,95 @@ def _sentence(text):
     return text[:1].upper() + text[1:]
 
 
+def run_with_store(loader, args, environment, check_mode, run_module):
+    """hik_decommission's task with ``credential_store``: ``args`` are the task's arguments, ``environment`` the
+    controller's and the task's, ``run_module(module_args)`` runs the module with the planned secrets and returns
+    its result. Reads the record, plans the secrets, writes the new ones before ``run_module`` is called (never in
+    check mode), and records what the device confirmed after it. Returns the task's result."""
+    result = dict(changed=False, steps={}, failed_step='')
+    try:
+        return _run_with_store(loader, args, environment, check_mode, run_module, result)
+    except (store.StoreError, flow.FlowError) as exc:
+        result.update(failed=True, failed_step=result['failed_step'] or 'credentials', msg=_sentence(str(exc)))
+        return result
+
+
+def _run_with_store(loader, args, environment, check_mode, run_module, result):
+    spec = specs.module_args('hik_decommission')
+    validation = ArgumentSpecValidator(
+        spec['argument_spec'], **dict((key, spec[key]) for key in VALIDATION_KEYS if key in spec)
+    ).validate(apply_environment(spec['argument_spec'], args, environment))
+    if validation.error_messages:
+        result.update(failed=True, msg='; '.join(validation.error_messages) + '; nothing was read or sent.')
+        return result
+    params = validation.validated_parameters
+    options = params['credential_store']
+    given = [key for key in FROM_THE_STORE if args.get(key) is not None]
+    if given:
+        raise store.StoreError('Do not give %s with credential_store, which plans them from the device\'s '
+                               'record; nothing was sent.' % ', '.join(given))
+    path = store.record_path(options['dir'], options['name'])
+    cred = store.view(store.read_record(loader, path))
+    before = cred['status'] or 'none'
+    result['credential'] = dict(path=path, before=before, after=before)
+    secrets = flow.plan_secrets(cred, dict(
+        username=params['username'], password=params['password'], new_password=params['new_password'],
+        password_length=options['password_length'], cloud=params['cloud'],
+        handover_code=params['handover_verification_code'], backup=params['backup']), environ=environment)
+    if secrets['left_alone']:
+        result.update(skipped=True, left_alone=True, skip_reason=LEFT_ALONE, msg=_sentence(LEFT_ALONE))
+        return result
+    if secrets['store_pending']:
+        # Written, and flushed to disk, before the module sends any of it (never in check mode).
+        dummy, wanted, dummy = store.update(loader, path, options['name'], secrets['store_pending'],
+                                            encrypt=options['encrypt'], check_mode=check_mode)
+        result['credential']['after'] = wanted.get('status') or before
+
+    module_args = dict(args, username=secrets['username'], password=secrets['login_password'],
+                       new_password=secrets['new_password'], backup=secrets['backup'],
+                       handover_update_code=secrets['code_update'])
+    del module_args['credential_store']
+    for key, value in (('fallback_password', secrets['fallback_password']),
+                       ('verification_code', secrets['verification_code']),
+                       ('handover_verification_code', secrets['handover_code'])):
+        if value:
+            module_args[key] = value
+        else:
+            module_args.pop(key, None)
+    outcome = run_module(module_args)
+    result.update(outcome)
+    result['credential'] = dict(result['credential'])
+
+    record, clear = flow.record_after(secrets, outcome, check_mode=check_mode)
+    if record:
+        try:
+            dummy, wanted, dummy = store.update(loader, path, options['name'], record, clear,
+                                                encrypt=options['encrypt'])
+        except store.StoreError as exc:
+            result.update(failed=True, failed_step=result.get('failed_step') or 'credentials',
+                          msg='The device confirmed the run, but its credential record could not be updated '
+                              '(it still holds the new secrets as pending, which the next run resolves): %s' % exc)
+            return result
+        result['credential']['after'] = wanted.get('status')
+    return result
+
+
 class DecommissionAction(InProcessModuleAction):
     """hik_decommission's action plugin."""
 
     def run(self, tmp=None, task_vars=None):
         if not self._task.args.get('credential_store'):
             return super(DecommissionAction, self).run(tmp, task_vars)
-        result = dict(changed=False, steps={}, failed_step='')
-        try:
-            return self._run_with_store(tmp, task_vars or {}, result)
-        except (store.StoreError, flow.FlowError) as exc:
-            result.update(failed=True, failed_step=result['failed_step'] or 'credentials', msg=_sentence(str(exc)))
-            return result
 
-    def _run_with_store(self, tmp, task_vars, result):
-        args = dict(self._task.args)
-        environment = dict(os.environ, **self._task_environment())
-        spec = specs.module_args('hik_decommission')
-        validation = ArgumentSpecValidator(
-            spec['argument_spec'], **dict((key, spec[key]) for key in VALIDATION_KEYS if key in spec)
-        ).validate(apply_environment(spec['argument_spec'], args, environment))
-        if validation.error_messages:
-            result.update(failed=True, msg='; '.join(validation.error_messages) + '; nothing was read or sent.')
-            return result
-        params = validation.validated_parameters
-        options = params['credential_store']
-        given = [key for key in FROM_THE_STORE if self._task.args.get(key) is not None]
-        if given:
-            raise store.StoreError('Do not give %s with credential_store, which plans them from the device\'s '
-                                   'record; nothing was sent.' % ', '.join(given))
-        check_mode = bool(self._task.check_mode)
-        path = store.record_path(options['dir'], options['name'])
-        cred = store.view(store.read_record(self._loader, path))
-        before = cred['status'] or 'none'
-        result['credential'] = dict(path=path, before=before, after=before)
-        secrets = flow.plan_secrets(cred, dict(
-            username=params['username'], password=params['password'], new_password=params['new_password'],
-            password_length=options['password_length'], cloud=params['cloud'],
-            handover_code=params['handover_verification_code'], backup=params['backup']), environ=environment)
-        if secrets['left_alone']:
-            result.update(skipped=True, left_alone=True, skip_reason=LEFT_ALONE, msg=_sentence(LEFT_ALONE))
-            return result
-        if secrets['store_pending']:
-            # Written, and flushed to disk, before the module sends any of it (never in check mode).
-            dummy, wanted, dummy = store.update(self._loader, path, options['name'], secrets['store_pending'],
-                                                encrypt=options['encrypt'], check_mode=check_mode)
-            result['credential']['after'] = wanted.get('status') or before
-
-        module_args = dict(args, username=secrets['username'], password=secrets['login_password'],
-                           new_password=secrets['new_password'], backup=secrets['backup'],
-                           handover_update_code=secrets['code_update'])
-        del module_args['credential_store']
-        for key, value in (('fallback_password', secrets['fallback_password']),
-                           ('verification_code', secrets['verification_code']),
-                           ('handover_verification_code', secrets['handover_code'])):
-            if value:
-                module_args[key] = value
-            else:
-                module_args.pop(key, None)
-        task = self._task
-        self._task = task.copy()
-        self._task.args = module_args
-        try:
-            outcome = super(DecommissionAction, self).run(tmp, task_vars)
-        finally:
-            self._task = task
-        result.update(outcome)
-        result['credential'] = dict(result['credential'])
-
-        record, clear = flow.record_after(secrets, outcome, check_mode=check_mode)
-        if record:
+        def run_module(module_args):
+            # The module runs as any of the collection's (in-process or the ordinary way) on a copy of the task
+            # that carries the planned secrets instead of credential_store.
+            task = self._task
+            self._task = task.copy()
+            self._task.args = module_args
             try:
-                dummy, wanted, dummy = store.update(self._loader, path, options['name'], record, clear,
-                                                    encrypt=options['encrypt'])
-            except store.StoreError as exc:
-                result.update(failed=True, failed_step=result.get('failed_step') or 'credentials',
-                              msg='The device confirmed the run, but its credential record could not be updated '
-                                  '(it still holds the new secrets as pending, which the next run resolves): %s'
-                                  % exc)
-                return result
-            result['credential']['after'] = wanted.get('status')
-        return result
+                return super(DecommissionAction, self).run(tmp, task_vars)
+            finally:
+                self._task = task
+        return run_with_store(self._loader, dict(self._task.args), dict(os.environ, **self._task_environment()),
+                              bool(self._task.check_mode), run_module)

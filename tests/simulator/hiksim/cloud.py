@@ -38,6 +38,8 @@ from urllib.parse import parse_qs
 
 from .server_base import Handler, LoopbackServer
 
+LOG_SIZE = 200
+
 HPP_PREFIX = '/api/hpcgw/'
 OPEN_PREFIX = '/api/lapp/'
 OPEN_SEARCH = '/api/v3/device/searchDeviceInfo'
@@ -125,7 +127,8 @@ class Cloud(object):
         return bool(record.get('online'))
 
     def reset_counters(self):
-        self.counters = dict(calls=0, writes=0, tokens=0, by_path={}, codes={})
+        # order: the paths called, in order (the last LOG_SIZE), so that tests can check the order of writes.
+        self.counters = dict(calls=0, writes=0, tokens=0, by_path={}, codes={}, order=[])
 
     def snapshot(self):
         with self.lock:
@@ -196,6 +199,7 @@ class Cloud(object):
         with self.lock:
             self.counters['calls'] += 1
             self.counters['by_path'][path] = self.counters['by_path'].get(path, 0) + 1
+            self.counters['order'] = (self.counters['order'] + [path])[-LOG_SIZE:]
             try:
                 if self._take('server_errors'):
                     raise CloudError('500', 'simulated server error', http_status=503)

@@ -25,7 +25,10 @@ def cloud(profiles):
                 dict(id='s2', name='Office')]),
             dict(name='other', provider='hik_partner_pro', app_key='ok', app_secret='os', company='Other Co',
                  sites=[dict(id='s9', name='Harbour', shared_with='inst')]),
-            dict(name='ez', provider='ezviz_open', app_key='ek', app_secret='es'),
+            dict(name='ez', provider='ezviz_open', app_key='ek', app_secret='es',
+                 ram_accounts=[dict(accountId='r1', accountName='guard', statements=[
+                     dict(Permission='Get', Resource=['dev:EEE000001'])])],
+                 trusts=[dict(serial='EEE000001', channel=1)]),
             dict(name='ez2', provider='ezviz_open', app_key='ek2', app_secret='es2', terminal_binding=True),
         ],
         devices=[
@@ -97,6 +100,24 @@ def test_hpp_absent_removes_site_share_after_the_sites_last_device(cloud):
     assert provider.base_url == cloud.url(regional=True)
     changed, account, dummy = base.absent(provider, 'AAA000001')
     assert not changed and not account['found'] and account['owner'] == base.OWNER_UNKNOWN
+
+
+def test_shares_of_the_device_go_before_its_delete_and_the_sites_after(cloud):
+    # The order is the safety property (docs/cloud-apis.md 9.2): a device-scoped share revoked after the delete
+    # may no longer be revocable (the serial is gone from the account), a site share revoked before it would cut
+    # off a device still being deleted. The simulator's call log says what was sent, in order.
+    cloud.reset_counters()
+    changed, account, dummy = base.absent(ezviz(cloud), 'EEE000001')
+    order = cloud.counters['order']
+    assert changed and sorted(s['kind'] for s in account['shares_removed']) == ['ram_statement', 'trust']
+    deleted = order.index('/api/lapp/device/delete')
+    assert order.index('/api/lapp/ram/statement/delete') < deleted and order.index('/api/lapp/trust/cancel') < deleted
+    cloud.reset_counters()
+    changed, account, dummy = base.absent(hpp(cloud), 'AAA000001')
+    order = cloud.counters['order']
+    revoked = [i for i, path in enumerate(order) if '/site/share/cancel/' in path]
+    deleted = [i for i, path in enumerate(order) if path.endswith('/device/delete')]
+    assert changed and len(revoked) == 1 and len(deleted) == 1 and deleted[0] < revoked[0], order
 
 
 def test_hpp_keeps_site_shares_while_other_devices_remain(cloud):
