@@ -77,6 +77,7 @@ options:
         (the first run).
       - A record whose status is C(factory_reset) (an earlier run reset the device) is left alone - the task
         is skipped.
+      - Not as an async job (the record is written when the task ends).
     type: dict
     suboptions:
       dir:
@@ -250,7 +251,8 @@ write_state:
 credential:
   description:
     - With O(credential_store), the record's file and its status before and after the task (C(none),
-      C(pending), C(verified), C(factory_reset)); in check mode, after is what it would be. No secret.
+      C(pending), C(verified), C(factory_reset)); no secret. In check mode, after is the status the new secrets
+      would be stored with before the device is changed (C(pending)), not the one a real run records after it.
   returned: with credential_store
   type: dict
   sample: {"path": "/srv/hik/credentials/cam-lobby.yml", "before": "none", "after": "verified"}

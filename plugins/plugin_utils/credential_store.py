@@ -65,7 +65,11 @@ def read_record(loader, path):
     try:
         record = yaml.safe_load(to_text(data))
     except yaml.YAMLError as exc:
-        raise StoreError('%s is not a readable credential record: %s' % (path, exc))
+        # Not str(exc): PyYAML quotes the offending line, which may hold a password.
+        mark = getattr(exc, 'problem_mark', None)
+        where = ' at line %d, column %d' % (mark.line + 1, mark.column + 1) if mark is not None else ''
+        raise StoreError('%s is not a readable credential record (%s%s).'
+                         % (path, getattr(exc, 'problem', None) or 'invalid YAML', where))
     if not isinstance(record, dict):
         raise StoreError('%s is not a credential record (expected a mapping).' % path)
     return record
@@ -92,8 +96,9 @@ def merge(current, name, record, clear=()):
     for key in clear:
         wanted.pop(key, None)
     wanted['device'] = name
-    # Plain types only (ansible-core passes tagged strings), so that the record dumps as plain YAML.
-    wanted = json.loads(json.dumps(wanted))
+    # Plain types only (ansible-core passes tagged strings), so that the record dumps as plain YAML; a value YAML
+    # read as a date or time (a hand-edited record) becomes its text.
+    wanted = json.loads(json.dumps(wanted, default=str))
 
     def bare(value):
         return dict((k, v) for k, v in (value or {}).items() if k != 'updated')

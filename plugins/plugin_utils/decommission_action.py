@@ -97,7 +97,9 @@ def _run_with_store(loader, args, environment, check_mode, run_module, result):
         try:
             dummy, wanted, dummy = store.update(loader, path, options['name'], record, clear,
                                                 encrypt=options['encrypt'])
-        except store.StoreError as exc:
+        except Exception as exc:  # pylint: disable=broad-except
+            # Whatever stops the write (a full disk, a record changed or garbled meanwhile), the device's result
+            # stays: the device was changed, and the report must say what it confirmed.
             result.update(failed=True, failed_step=result.get('failed_step') or 'credentials',
                           msg='The device confirmed the run, but its credential record could not be updated '
                               '(it still holds the new secrets as pending, which the next run resolves): %s' % exc)
@@ -112,6 +114,11 @@ class DecommissionAction(InProcessModuleAction):
     def run(self, tmp=None, task_vars=None):
         if not self._task.args.get('credential_store'):
             return super(DecommissionAction, self).run(tmp, task_vars)
+        if self._task.async_val:
+            # An async job returns before the device is done, so the record could never say what it confirmed.
+            return dict(failed=True, changed=False, failed_step='credentials',
+                        msg='credential_store cannot run as an async job (the store records what the device '
+                            'confirmed when the task ends); run the task without async; nothing was sent.')
 
         def run_module(module_args):
             # The module runs as any of the collection's (in-process or the ordinary way) on a copy of the task

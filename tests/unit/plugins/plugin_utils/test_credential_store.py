@@ -86,3 +86,21 @@ def test_a_file_that_is_not_a_record_is_refused(tmp_path, content):
         handle.write(content)
     with pytest.raises(store.StoreError, match='credential record'):
         store.read_record(_loader(), path)
+
+
+def test_an_unreadable_record_is_refused_without_quoting_it(tmp_path):
+    # PyYAML's own message quotes the offending line, which here holds a password.
+    path = store.record_path(str(tmp_path), 'cam')
+    with open(path, 'w') as handle:
+        handle.write('status: verified\npassword: Secr3t:pa"ss word: x\n')
+    with pytest.raises(store.StoreError) as refused:
+        store.read_record(_loader(), path)
+    assert 'Secr3t' not in str(refused.value) and 'line 2' in str(refused.value)
+
+
+def test_a_hand_edited_record_with_a_date_can_still_be_updated(tmp_path):
+    path = store.record_path(str(tmp_path), 'cam')
+    with open(path, 'w') as handle:
+        handle.write('device: cam\nstatus: pending\npassword: New-Pass-1\nupdated: 2024-05-01T10:00:00Z\n')
+    changed, wanted, dummy = store.update(_loader(), path, 'cam', {'status': 'verified'})
+    assert changed and store.read_record(_loader(), path)['status'] == 'verified'
