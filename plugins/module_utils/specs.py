@@ -51,6 +51,9 @@ CLOUD = dict(
 )
 
 # One IP channel of hik_camera_channel (the module's top level and each item of its channels list).
+# How the built-in credential store writes a record (hik_decommission's credential_store, hik_credential).
+STORE_ENCRYPT = ('auto', 'always', 'never')
+
 CHANNEL_FIELDS = dict(
     state=dict(type='str', choices=['present', 'absent']),
     channel_id=dict(type='int'),
@@ -134,7 +137,7 @@ def _decommission():
                 dir=dict(type='path', required=True),
                 name=dict(type='str', required=True),
                 password_length=dict(type='int', default=16, no_log=False),
-                encrypt=dict(type='str', default='auto', choices=['auto', 'always', 'never']),
+                encrypt=dict(type='str', default='auto', choices=list(STORE_ENCRYPT)),
             )),
             keep_users=dict(type='list', elements='str', default=[]),
             keep_onvif_users=dict(type='list', elements='str', default=[]),

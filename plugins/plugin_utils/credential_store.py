@@ -19,12 +19,12 @@ import yaml
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.parsing.vault import is_encrypted
 
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 from ansible_collections.camops.hikvision.plugins.module_utils.files import write_atomic
 
 FIELDS = ('username', 'password', 'previous_password', 'verification_code', 'code_status', 'status', 'serial_number')
-SECRETS = ('password', 'previous_password', 'verification_code')
 STATUSES = ('pending', 'verified', 'factory_reset')
-ENCRYPT = ('auto', 'always', 'never')
+ENCRYPT = specs.STORE_ENCRYPT
 _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$')
 
 

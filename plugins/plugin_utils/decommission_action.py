@@ -17,12 +17,9 @@ hik_credential) in one task result instead of four."""
 
 import os
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
-from ansible_collections.camops.hikvision.plugins.module_utils import flow, specs
+from ansible_collections.camops.hikvision.plugins.module_utils import flow
 from ansible_collections.camops.hikvision.plugins.plugin_utils import credential_store as store
-from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import (
-    VALIDATION_KEYS, InProcessModuleAction, apply_environment)
+from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import InProcessModuleAction, validate
 
 # Options the store gives: a task that reads its secrets from the store must not give them too.
 FROM_THE_STORE = ('fallback_password', 'verification_code', 'handover_update_code')
@@ -47,10 +44,7 @@ def run_with_store(loader, args, environment, check_mode, run_module):
 
 
 def _run_with_store(loader, args, environment, check_mode, run_module, result):
-    spec = specs.module_args('hik_decommission')
-    validation = ArgumentSpecValidator(
-        spec['argument_spec'], **dict((key, spec[key]) for key in VALIDATION_KEYS if key in spec)
-    ).validate(apply_environment(spec['argument_spec'], args, environment))
+    dummy, dummy, validation = validate('hik_decommission', args, environment)
     if validation.error_messages:
         result.update(failed=True, msg='; '.join(validation.error_messages) + '; nothing was read or sent.')
         return result
@@ -90,7 +84,6 @@ def _run_with_store(loader, args, environment, check_mode, run_module, result):
             module_args.pop(key, None)
     outcome = run_module(module_args)
     result.update(outcome)
-    result['credential'] = dict(result['credential'])
 
     record, clear = flow.record_after(secrets, outcome, check_mode=check_mode)
     if record:

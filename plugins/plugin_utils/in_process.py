@@ -230,16 +230,23 @@ def _selinux_context(path):
         return None
 
 
-def run_module(name, args, check_mode=False, diff=False, environment=None):
-    """Run module ``name`` of this collection in this process; returns its result (no_log values removed).
-    ``environment`` is the task's environment, for the options' environment fallbacks."""
-    module_code = importlib.import_module(MODULE_PACKAGE + name)
+def validate(name, args, environment=None):
+    """(argument_spec, args, validation): ``args`` for module ``name`` with the options' environment fallbacks
+    taken from ``environment`` (the task's), validated by ansible-core's ArgumentSpecValidator against the
+    module's own argument spec and its mutual rules."""
     spec = specs.module_args(name)
     argument_spec = spec['argument_spec']
     args = apply_environment(argument_spec, args, environment or {})
     validator = ArgumentSpecValidator(argument_spec,
                                       **dict((key, spec[key]) for key in VALIDATION_KEYS if key in spec))
-    validation = validator.validate(args)
+    return argument_spec, args, validator.validate(args)
+
+
+def run_module(name, args, check_mode=False, diff=False, environment=None):
+    """Run module ``name`` of this collection in this process; returns its result (no_log values removed).
+    ``environment`` is the task's environment, for the options' environment fallbacks."""
+    module_code = importlib.import_module(MODULE_PACKAGE + name)
+    argument_spec, args, validation = validate(name, args, environment)
     params = validation.validated_parameters
     secrets = no_log_values(argument_spec, params)
     if validation.error_messages:
