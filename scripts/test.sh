@@ -139,6 +139,10 @@ PY
         ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t filter "$fqcn" | grep -q 'RETURN VALUES'
         echo "ansible-doc -t filter $fqcn: ok"
     done
+    # The inventory plugin's documentation renders (ansible-doc exits 0 for a plugin it does not find).
+    ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc --json -t inventory camops.hikvision.recorders \
+        | python -c "import json,sys; d=json.load(sys.stdin)['camops.hikvision.recorders']; assert d['doc']['options']['recorders'] and d['examples']"
+    echo "ansible-doc -t inventory camops.hikvision.recorders: ok"
     local role
     for role in roles/*/; do
         fqcn="camops.hikvision.$(basename "$role")"

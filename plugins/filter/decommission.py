@@ -21,6 +21,7 @@ import yaml
 
 from ansible import release as ansible_release
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.camops.hikvision.plugins.module_utils import flow
 
@@ -29,6 +30,8 @@ RECORDER_NOT_IN_RUN = ('its recorder %s was not in this run (left out by --limit
                        'channel there, if any, was not removed; the retry command runs every recorder')
 RECORDER_UNKNOWN = ('its recorder %s (hik_recorder) is not in the inventory, so its channel there, if any, was not '
                     'removed; correct hik_recorder, or set decommission_remove_from_recorder to false')
+NOT_REACHABLE = ('not reachable from the controller (hik_reachable is false%s), so its own steps (backup, cloud, '
+                 'accounts, password, reset) were not run; take it in hand where it is')
 STEPS = ('backup', 'cloud', 'onvif_users', 'users', 'factory_reset', 'handover')
 
 
@@ -98,6 +101,12 @@ def decommission_record(facts):
     if left_alone:
         # A device a previous run reset is not touched; the record says so.
         status, error = 'skipped', LEFT_ALONE_ERROR
+    not_reachable = facts.get('not_reachable')
+    if not_reachable is not None and status == 'ok':
+        # A camera the controller cannot reach (on its recorder's PoE ports): its channel is removed on the
+        # recorder; the device's own steps are not run, and the record says so.
+        status = 'skipped'
+        error = NOT_REACHABLE % (": a camera on %s's PoE network" % not_reachable if not_reachable else '')
 
     backup, cloud, users = steps['backup'], steps['cloud'], steps['users']
     onvif, reset = steps['onvif_users'], steps['factory_reset']
@@ -133,7 +142,7 @@ def decommission_record(facts):
                   'password_changed': users.get('password_changed', []),
                   'password_recovered': users.get('password_recovered', False),
                   'verified': users.get('verified')},
-        'verified': not check_mode and not failure,
+        'verified': not check_mode and not failure and not_reachable is None,
         'factory_reset': {'done': reset.get('reset', False), 'mode': reset.get('mode'),
                           'activated': reset.get('activated')},
         'handover': steps['handover'],
@@ -141,6 +150,8 @@ def decommission_record(facts):
     }
     record['changes'] = _changes(record)
     record['notes'] = _notes(pre, cloud, onvif)
+    if not_reachable is not None:
+        record['notes'].append(NOT_REACHABLE % (": a camera on %s's PoE network" % not_reachable if not_reachable else ''))
     if backup.get('msg') and not backup.get('skipped'):
         # A backup that failed while optional (failed_when turned it into a result; a required one fails the
         # device); a taken backup's result carries no msg.
@@ -212,9 +223,10 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     unreachable = bool(result.get('unreachable'))
     # The record's status before the run: the store task files' read, else the flow task's own (credential_store).
     cred_status = _dict(get('decommission_cred')).get('status') or _dict(result.get('credential')).get('before') or ''
+    reachable = boolean(get('hik_reachable', True), strict=False)
     if unreachable:
         failure = {'step': 'preflight', 'error': result.get('msg', '')}
-    elif not failure and not result and _dict(get('decommission_secrets')).get('left_alone') is not True \
+    elif not failure and reachable and not result and _dict(get('decommission_secrets')).get('left_alone') is not True \
             and cred_status != 'factory_reset':
         failure = {'step': 'preflight', 'error': 'no result: the run ended before this device was done'}
     steps = _dict(result.get('steps'))
@@ -241,6 +253,8 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
         'recorder_channels': recorder['decommission_r_channels'] if 'decommission_r_channels' in recorder else {},
         'recorder_error': recorder['decommission_recorder_error'] if 'decommission_recorder_error' in recorder else None,
         'channels': get('decommission_r_channels', {}),
+        # A PoE camera (hik_poe) names its recorder in the note.
+        'not_reachable': None if reachable else (recorder_name if boolean(get('hik_poe', False), strict=False) else ''),
     })
 
 

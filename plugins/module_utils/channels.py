@@ -48,6 +48,8 @@ def parse_input_proxy_channels(doc):
             model=xml_text(xml_get(src, 'model')) or None,
             serial_number=xml_text(xml_get(src, 'serialNumber')) or None,
             firmware_version=xml_text(xml_get(src, 'firmwareVersion')) or None,
+            # plugplay: a camera on the recorder's own PoE ports (a capture of DS-7608NXI-I2); None when not said.
+            conn_mode=xml_text(xml_get(src, 'connMode')) or None,
             online=None,
         ))
     return sorted(channels, key=lambda c: (c['id'] is None, c['id']))
@@ -71,6 +73,7 @@ def parse_video_inputs(doc):
             model=None,
             serial_number=None,
             firmware_version=None,
+            conn_mode=None,
             online=None if res is None else res.upper() != 'NO VIDEO',
             enabled=xml_bool(node.get('videoInputEnabled')),
         ))
@@ -238,7 +241,7 @@ def after_channels(current, plan, new_ids=None):
         out.append(dict(id=(new_ids or {}).get(entry['ip_address'], entry.get('channel_id')), type='ip',
                         name=entry.get('name'), ip_address=entry['ip_address'], port=entry['port'],
                         protocol=entry['protocol'], username=entry['camera_username'], model=None,
-                        serial_number=None, firmware_version=None, online=None))
+                        serial_number=None, firmware_version=None, conn_mode=None, online=None))
     return sorted(out, key=lambda c: (c['id'] is None, c['id'] or 0))
 
 

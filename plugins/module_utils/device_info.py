@@ -49,6 +49,21 @@ def _optional(client, path, notes, label):
     return None
 
 
+def ip_channels(client, notes):
+    """A recorder's IP channels with their online state (two requests; one when it has none); [] with a note when
+    it offers no channel list."""
+    doc = _optional(client, channels_mod.INPUT_PROXY_PATH, notes, 'channels')
+    if doc is None:
+        return []
+    channels = channels_mod.parse_input_proxy_channels(doc)
+    if channels:
+        status = channels_mod.parse_channel_status(
+            _optional(client, channels_mod.INPUT_PROXY_STATUS_PATH, notes, 'channel status'))
+        for channel in channels:
+            channel['online'] = status.get(channel['id'])
+    return channels
+
+
 def gather(client, subsets):
     """Return the facts dict of hik_device_info for ``subsets`` (a set of SUBSETS names)."""
     notes = []
@@ -83,15 +98,7 @@ def gather(client, subsets):
         if kind == 'ipc':
             notes.append('channels: not a recorder (device type ipc)')
         else:
-            doc = _optional(client, channels_mod.INPUT_PROXY_PATH, notes, 'channels')
-            if doc is not None:
-                ip_channels = channels_mod.parse_input_proxy_channels(doc)
-                if ip_channels:
-                    status = channels_mod.parse_channel_status(
-                        _optional(client, channels_mod.INPUT_PROXY_STATUS_PATH, notes, 'channel status'))
-                    for channel in ip_channels:
-                        channel['online'] = status.get(channel['id'])
-                result['channels'] = ip_channels
+            result['channels'] = ip_channels(client, notes)
             result['max_ip_channels'] = caps.get('max_ip_channels')
             if kind == 'dvr':
                 analog = _optional(client, channels_mod.VIDEO_INPUTS_PATH, notes, 'analog channels')

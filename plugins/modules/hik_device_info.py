@@ -296,6 +296,12 @@ channels:
     firmware_version:
       description: Camera firmware as the recorder reports it.
       type: str
+    conn_mode:
+      description:
+        - How the camera is connected (C(connMode)); C(plugplay) is a camera on the recorder's own PoE ports,
+          on a network of the recorder's that the controller usually cannot reach. V(null) when the recorder
+          does not say (older firmware).
+      type: str
     online:
       description: Whether the recorder reaches the camera; V(null) when not reported.
       type: bool

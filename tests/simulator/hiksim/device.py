@@ -323,6 +323,8 @@ class Device(object):
                    userName=channel.get('username', 'admin'), streamType='auto',
                    model=channel.get('model'), serialNumber=channel.get('serial_number'),
                    firmwareVersion=channel.get('firmware_version'), deviceID=None)
+        if channel.get('conn_mode'):  # plugplay: a camera on the recorder's PoE ports (DS-7608NXI-I2's capture)
+            src['connMode'] = channel['conn_mode']
         self.channels[cid] = dict(id=str(cid), name=channel.get('name') or 'Camera %02d' % cid,
                                   sourceInputPortDescriptor=src, enableAnr='false', enableTiming='true')
         self.channel_passwords[cid] = channel.get('password', DEFAULT_PASSWORD)

@@ -270,3 +270,27 @@ def test_the_role_option_lists_hold_every_option_of_the_argument_spec():
             lists = yaml.safe_load(handle)
         run, secret = set(lists['%s_run_options' % role]), set(lists['%s_secret_options' % role])
         assert not run & secret and run | secret | {targets} == spec, (role, sorted(spec ^ (run | secret | {targets})))
+
+
+def test_a_camera_the_controller_cannot_reach_is_skipped_with_its_channel_removed_and_a_note():
+    """hik_reachable false (a PoE camera, as camops.hikvision.recorders marks it): no device result, no failure;
+    the record says the device's own steps were not run, and what its recorder did."""
+    poe = dict(inventory_hostname='cam-1', ansible_host='127.0.0.5', hik_recorder='nvr-1', hik_reachable=False,
+               hik_poe=True)
+    hostvars = {'cam-1': poe, 'nvr-1': RECORDER}
+    record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, recorders=True)
+    assert (record['status'], record['failed_step'], record['verified']) == ('skipped', '', False)
+    assert record['changes'] == ['removed from nvr-1 (channel 3)']
+    assert record['notes'] == ["not reachable from the controller (hik_reachable is false: a camera on nvr-1's PoE "
+                               "network), so its own steps (backup, cloud, accounts, password, reset) were not run; "
+                               "take it in hand where it is"]
+    # From an inventory file, a string; without hik_poe, no recorder is named.
+    plain = {'cam-1': dict(poe, hik_reachable='false', hik_poe=False), 'nvr-1': RECORDER}
+    record = decommission_host_record(plain['cam-1'], plain, 'decommission', False, recorders=True)
+    assert record['status'] == 'skipped' and record['notes'][0].startswith(
+        'not reachable from the controller (hik_reachable is false), so')
+    # Its recorder's failure, or a recorder left out of the run, still fails it.
+    missed = {'cam-1': poe, 'nvr-1': dict(inventory_hostname='nvr-1')}
+    assert decommission_host_record(missed['cam-1'], missed, 'decommission', False, recorders=True)['status'] == 'failed'
+    broken = {'cam-1': poe, 'nvr-1': dict(RECORDER, decommission_recorder_error='refused')}
+    assert decommission_host_record(broken['cam-1'], broken, 'decommission', False, recorders=True)['status'] == 'failed'
