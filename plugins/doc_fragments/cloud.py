@@ -16,21 +16,27 @@ options:
       - C(ezviz_open) is the EZVIZ Open Platform (open.ezvizlife.com, open.ys7.com). It acts only on devices
         of the developer's own EZVIZ account, or trusted (delegated) to it; it cannot touch a device in
         somebody else's consumer account.
+      - C(hik_connect_teams) is the Hik-Connect for Teams (HikCentral Connect) OpenAPI, the business cloud many
+        installers use instead of consumer Hik-Connect. It acts on devices of the team's own account, looked up
+        by the 9-character serial and deleted by their platform id. The account allows 5 requests a second;
+        each task spaces its calls by 0.22 s, and many devices at once can still exceed it, which the API's
+        rate-limit answer (HTTP 429) and the retries with back-off absorb.
       - There is no documented API to delete a device from a consumer Hik-Connect or EZVIZ app account. For
         those, the owner deletes it in the app, the installer uses Hik-Partner Pro, or the device's own
         platform access is switched off with a new verification code (this module without O(provider)).
       - Without O(provider), only the device side runs.
     type: str
-    choices: [ezviz_open, hik_partner_pro]
+    choices: [ezviz_open, hik_connect_teams, hik_partner_pro]
   app_key:
     description:
-      - The provider's application key (Hik-Partner Pro API Key or ARC ID; EZVIZ Open AppKey).
+      - The provider's application key (Hik-Partner Pro API Key or ARC ID; EZVIZ Open AppKey; Teams AppKey).
       - If not set, the value of the E(HIK_CLOUD_APP_KEY) environment variable is used.
       - Required with O(provider).
     type: str
   app_secret:
     description:
-      - The provider's application secret (Hik-Partner Pro API Secret or ARC Key; EZVIZ Open AppSecret).
+      - The provider's application secret (Hik-Partner Pro API Secret or ARC Key; EZVIZ Open AppSecret; Teams
+        SecretKey).
       - If not set, the value of the E(HIK_CLOUD_APP_SECRET) environment variable is used.
       - Required with O(provider).
     type: str
@@ -42,6 +48,8 @@ options:
       - C(ezviz_open) - C(global) (open.ezvizlife.com, the default), C(eu), C(us), C(sa), C(sg), C(in), C(ru),
         or C(cn) (open.ys7.com). Only C(cn) offers the ownership probe that tells "added by another account"
         from "not added"; elsewhere such a device is reported with owner C(unknown).
+      - C(hik_connect_teams) - C(eu) (ieu.hikcentralconnect.com), C(us), C(sa), C(sgp) (also India) or C(ru)
+        (hikcentralconnectru.com); there is no default, the team's region must be given.
     type: str
   api_url:
     description:

@@ -24,6 +24,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.camops.hikvision.plugins.module_utils import flow
+from ansible_collections.camops.hikvision.plugins.module_utils import hikcentral
 
 LEFT_ALONE_ERROR = 'factory reset by an earlier run (credential store status factory_reset)'
 RECORDER_NOT_IN_RUN = ('its recorder %s was not in this run (left out by --limit or decommission_recorders), so its '
@@ -204,7 +205,8 @@ def _changes(record):
     return changes
 
 
-def decommission_host_record(host, hostvars, run, check_mode, failure=None, handover=None, recorders=False):
+def decommission_host_record(host, hostvars, run, check_mode, failure=None, handover=None, recorders=False,
+                             central=None):
     """One device's report record from ``host``, its variables (``hostvars[name]``): what the decommission
     role registered (decommission_pre, decommission_r_*), its facts (decommission_cred, decommission_failure,
     decommission_record) and inventory variables, the recorder's from ``hostvars``.
@@ -234,7 +236,7 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     recorder_name = get('hik_recorder')
     recorder_known = recorder_name is not None and recorder_name in hostvars
     recorder = hostvars[recorder_name] if recorder_known else {}
-    return decommission_record({
+    record = decommission_record({
         'name': name, 'site': get('hik_site', 'default'), 'address': get('ansible_host', name),
         'run': run, 'check_mode': check_mode,
         'cred_status': cred_status,
@@ -256,6 +258,56 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
         # A PoE camera (hik_poe) names its recorder in the note.
         'not_reachable': None if reachable else (recorder_name if boolean(get('hik_poe', False), strict=False) else ''),
     })
+    if central is not None:
+        record['hikcentral'] = hikcentral_record(central, name)
+        note = hikcentral_note(central, name)
+        if note:
+            record['notes'].extend(note)
+    return record
+
+
+def hikcentral_queries(hosts, hostvars):
+    """What camops.hikvision.hik_central_info looks for, one item per host of ``hosts`` (each a host's
+    variables): its address, its serial (what the device said in this run, else the inventory's hik_serial or
+    hik_cloud_serial) and, for a camera whose recorder is in the inventory, the recorder's address and the
+    camera's channel name (hik_channel_name, as the camops.hikvision.recorders inventory sets it)."""
+    queries = []
+    for host in hosts or []:
+        def get(key, default=None, host=host):
+            return host[key] if key in host else default
+        name = get('inventory_hostname')
+        device = _dict(_dict(get('decommission_result')).get('device'))
+        query = {'name': name, 'address': get('ansible_host', name)}
+        serial = device.get('serial_number') or get('hik_serial') or get('hik_cloud_serial')
+        if serial:
+            query['serial_number'] = serial
+        recorder = get('hik_recorder')
+        channel = get('hik_channel_name')
+        if recorder is not None and recorder in hostvars and channel:
+            recorder_vars = hostvars[recorder]
+            query['recorder_address'] = recorder_vars['ansible_host'] if 'ansible_host' in recorder_vars else recorder
+            query['channel_name'] = channel
+        queries.append(_plain(query))
+    return queries
+
+
+def hikcentral_record(central, name):
+    """What a device's record says of HikCentral Professional: what it holds of the device, or that it was not
+    asked (its error), from the run's camops.hikvision.hik_central_info result ``central``."""
+    central = _dict(central)
+    if 'devices' in central:
+        return dict(_dict(_dict(central['devices']).get(name)), checked=True)
+    return {'checked': False, 'found': None, 'error': central.get('msg') or 'HikCentral Professional was not asked'}
+
+
+def hikcentral_note(central, name):
+    """The report's note for a device HikCentral Professional still holds (or could not be asked about): a list
+    of at most one sentence."""
+    record = hikcentral_record(central, name)
+    if not record['checked']:
+        return ['not checked in HikCentral Professional: %s' % record['error']]
+    sentence = hikcentral.sentence(record)
+    return [sentence] if sentence else []
 
 
 def decommission_run(options, started, check_mode, records, secret_options=(), targets_option='decommission_targets',
@@ -273,6 +325,7 @@ def decommission_run(options, started, check_mode, records, secret_options=(), t
         counts[status] = len([r for r in records if r.get('status') == status])
     counts['changed'] = len([r for r in records if r.get('status') == 'ok' and r.get('changed')])
     counts['already_done'] = counts['ok'] - counts['changed']
+    counts['still_in_hikcentral'] = len([r for r in records if _dict(r.get('hikcentral')).get('found')])
     retry_hosts = sorted(_plain(str(r.get('name'))) for r in records if r.get('status') in ('failed', 'unreachable'))
     started = started or datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
     run_id = started.replace('-', '').replace(':', '')
@@ -362,4 +415,5 @@ class FilterModule(object):
     def filters(self):
         return {'decommission_record': decommission_record, 'decommission_host_record': decommission_host_record,
                 'decommission_secrets': decommission_secrets, 'decommission_store_after': decommission_store_after,
-                'decommission_run': decommission_run}
+                'decommission_run': decommission_run, 'hikcentral_queries': hikcentral_queries,
+                'hikcentral_note': hikcentral_note}

@@ -181,6 +181,33 @@ def _reboot():
     return dict(argument_spec=connection_argument_spec(**WAIT))
 
 
+# A HikCentral Professional OpenAPI (hik_central_info and the roles' HikCentral check).
+CENTRAL = dict(
+    host=dict(type='str', required=True, fallback=(env_fallback, ['HIKCENTRAL_HOST'])),
+    port=dict(type='int'),
+    protocol=dict(type='str', default='https', choices=['http', 'https']),
+    app_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['HIKCENTRAL_APP_KEY'])),
+    app_secret=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['HIKCENTRAL_APP_SECRET'])),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='int', default=10),
+    user_id=dict(type='str'),
+)
+CENTRAL_DEVICE = dict(
+    name=dict(type='str', required=True),
+    address=dict(type='str'),
+    serial_number=dict(type='str'),
+    recorder_address=dict(type='str'),
+    channel_name=dict(type='str'),
+)
+
+
+def _central_info():
+    spec = copy.deepcopy(CENTRAL)
+    spec['devices'] = dict(type='list', elements='dict', required=True, options=copy.deepcopy(CENTRAL_DEVICE))
+    return dict(argument_spec=spec)
+
+
 def _report():
     return dict(argument_spec=dict(
         dest=dict(type='path', required=True),
@@ -211,6 +238,7 @@ def _user():
 
 _BUILDERS = {
     'hik_camera_channel': _channel,
+    'hik_central_info': _central_info,
     'hik_cloud_binding': _cloud_binding,
     'hik_config_backup': _config_backup,
     'hik_decommission': _decommission,

@@ -70,6 +70,7 @@ options:
         handover shares (C(site/customer/cancle)). These are granted per site, so they are revoked once the
         site holds no other device of the account (after the delete of the site's last device); until then
         they are kept, with a warning, because revoking them would cut the site's other devices off too.
+      - C(hik_connect_teams) - none, as the Teams OpenAPI documents no shares (the team's users are its own).
     type: str
     choices: [keep, remove]
     default: remove

@@ -8,8 +8,8 @@ bounded back-off), normalised errors, and the provider-independent ``state=absen
 
 A provider subclass supplies its URL table, encoding and error map (``_send``, ``_fetch_token``,
 ``_classify``) and the five operations: ``lookup``, ``ownership``, ``list_shares``, ``remove_share``,
-``unbind``, plus ``site_remaining`` when it has site-wide shares. Adding Hik-Connect for Teams is one new
-file next to ``hik_partner_pro.py`` and ``ezviz_open.py``.
+``unbind``, plus ``site_remaining`` when it has site-wide shares (hik_partner_pro.py, ezviz_open.py and
+hik_connect_teams.py are the three).
 """
 
 import time
@@ -144,6 +144,8 @@ class CloudProvider(object):
     hosts = {}
     default_region = None
     known_domains = ()
+    # The least time between two calls (seconds) for a provider that limits an account's request rate.
+    min_interval = 0
 
     def __init__(self, app_key, app_secret, region=None, api_url=None, timeout=10, retries=4,
                  session=None, sleep=time.sleep):
@@ -171,6 +173,7 @@ class CloudProvider(object):
         self.writes = 0
         self.retried = 0
         self.codes = []
+        self._last_call = None
 
     # -- hooks for subclasses ----------------------------------------------------------------
 
@@ -261,6 +264,13 @@ class CloudProvider(object):
     def _http(self, path, write, **kwargs):
         """requests.post with counting; HTTP failures become ServerError (5xx, timeouts) or CloudError."""
         url = (self.base_url or self.token_url) + path
+        if self.min_interval:
+            # Spaced in real time whatever ``sleep`` is (tests replace it to skip back-off waits).
+            if self._last_call is not None:
+                wait = self._last_call + self.min_interval - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+            self._last_call = time.monotonic()
         self.calls += 1
         if write:
             self.writes += 1

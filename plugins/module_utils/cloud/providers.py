@@ -9,11 +9,13 @@ doc fragment). A new provider is one module next to this one and one line in PRO
 import re
 
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.ezviz_open import EzvizOpen
+from ansible_collections.camops.hikvision.plugins.module_utils.cloud.hik_connect_teams import HikConnectTeams
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.hik_partner_pro import HikPartnerPro
 
 PROVIDERS = {
     'hik_partner_pro': HikPartnerPro,
     'ezviz_open': EzvizOpen,
+    'hik_connect_teams': HikConnectTeams,
 }
 
 _SERIAL = re.compile(r'^[A-Za-z0-9]{6,20}$')

@@ -1,4 +1,5 @@
-"""The simulated cloud accounts: Hik-Partner Pro OpenAPI and EZVIZ Open Platform (docs/cloud-apis.md 3, 4, 9.3).
+"""The simulated cloud accounts: Hik-Partner Pro OpenAPI, EZVIZ Open Platform and Hik-Connect for Teams
+(docs/cloud-apis.md 3, 4, 5, 9.3).
 
 One state model for both providers, shared with the simulated devices: a device an account deletes reports
 bindStatus ``unbind`` at its next read while it is online to the cloud (``Device.cloud_bound``).
@@ -21,6 +22,7 @@ Fleet file section (all keys optional but ``accounts``)::
         - {name: inst, provider: hik_partner_pro, app_key: K, app_secret: S, company: Acme Installers,
            sites: [{id: site-1, name: Depot, share_to: partner@example.com,
                     customers: [{hcAccount: owner@example.com, status: '1'}]}]}
+        - {name: team, provider: hik_connect_teams, app_key: K3, app_secret: S3}
         - {name: ez, provider: ezviz_open, app_key: K2, app_secret: S2, region: eu,
            ram_accounts: [{accountId: r1, accountName: guard, statements: [{Permission: Get,
                            Resource: ['dev:ABC123456']}]}],
@@ -41,6 +43,13 @@ from .server_base import Handler, LoopbackServer
 LOG_SIZE = 200
 
 HPP_PREFIX = '/api/hpcgw/'
+TEAMS_PREFIX = '/api/hccgw/'
+# Hik-Connect for Teams allows an account 5 requests a second (docs/cloud-apis.md 5.1). What it answers beyond
+# that is not documented; the simulator answers HTTP 429, which a client must back off from like any 429.
+TEAMS_RATE = 5
+# What Teams answers to a delete of an id it does not hold is unknown (docs/cloud-apis.md 5.2); this code is the
+# simulator's own, so that no client can depend on it.
+TEAMS_NO_SUCH_ID = 'SIM000404'
 OPEN_PREFIX = '/api/lapp/'
 OPEN_SEARCH = '/api/v3/device/searchDeviceInfo'
 
@@ -191,6 +200,8 @@ class Cloud(object):
         path = raw_path.split('?')[0]
         if path.startswith(HPP_PREFIX):
             provider, envelope = 'hik_partner_pro', self._hpp_envelope
+        elif path.startswith(TEAMS_PREFIX):
+            provider, envelope = 'hik_connect_teams', self._hpp_envelope
         elif path.startswith(OPEN_PREFIX) or path == OPEN_SEARCH:
             provider, envelope = 'ezviz_open', self._open_envelope(path)
         else:
@@ -205,9 +216,11 @@ class Cloud(object):
                     raise CloudError('500', 'simulated server error', http_status=503)
                 if provider == 'hik_partner_pro':
                     data = self._hpp(method, path, headers, body, regional)
+                elif provider == 'hik_connect_teams':
+                    data = self._teams(method, path, headers, body, regional)
                 else:
                     data = self._open(method, raw_path, path, headers, body, regional)
-                code = '0' if provider == 'hik_partner_pro' else '200'
+                code = '200' if provider == 'ezviz_open' else '0'
                 status = 200
                 message = 'success'
             except CloudError as exc:
@@ -261,7 +274,7 @@ class Cloud(object):
         if account['provider'] == 'hik_partner_pro':
             self.events.append(dict(eventType='devicedeleted', deviceSerial=record['serial'], account=account['name'],
                                     dateTime=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(self.clock()))))
-        elif self.delete_cascades:
+        elif account['provider'] == 'ezviz_open' and self.delete_cascades:
             for acc in self.accounts.values():
                 for ram in acc['ram_accounts']:
                     ram['statements'] = _drop_serial(ram['statements'], record['serial'])
@@ -536,6 +549,74 @@ class Cloud(object):
             raise CloudError('LAP000001', 'hcAccounts is required')
         site['customers'] = [c for c in site['customers'] if c['hcAccount'] not in names]
         self.counters['writes'] += 1
+        return None
+
+    # -- Hik-Connect for Teams (docs/cloud-apis.md 5) --------------------------------------------
+
+    def _teams(self, method, path, headers, body, regional):
+        if method != 'POST':
+            raise CloudError('OPEN000003', 'POST only', http_status=405)
+        try:
+            data = json.loads(body.decode('utf-8')) if body.strip() else {}
+        except ValueError:
+            raise CloudError('OPEN000003', 'the body is not JSON')
+        name = path[len(TEAMS_PREFIX):]
+        if name == 'platform/v1/token/get':
+            if not data.get('secretKey'):
+                raise CloudError('OPEN000010', 'secretKey is missing')
+            account = self._find_account('hik_connect_teams', data.get('appKey'), data.get('secretKey'),
+                                         'OPEN000001', 'OPEN000002')
+            self._teams_rate(account)
+            token, expires = self._issue_token(account, 'hcc')
+            # expireTime in epoch seconds, as most clients read it.
+            return dict(accessToken=token, expireTime=expires // 1000, userId=account['name'],
+                        areaDomain=self.url(regional=True))
+        token = headers.get('Token') or ''
+        if not token:
+            raise CloudError('OPEN000007', 'token is missing')
+        account = self._account_for(token, 'OPEN000006', ('hcc',), regional)
+        self._teams_rate(account)
+        if self._take('rate_limit'):
+            raise CloudError('429', 'simulated rate limit', http_status=429)
+        self._api_call('429')
+        handler = {'resource/v1/devices/get': self._teams_devices,
+                   'resource/v1/devices/delete': self._teams_delete}.get(name)
+        if handler is None:
+            raise CloudError('OPEN000003', 'unknown API %s' % path, http_status=404)
+        return handler(account, data)
+
+    def _teams_rate(self, account):
+        now = self.clock()
+        recent = [t for t in account.setdefault('recent_calls', []) if t > now - 1.0]
+        if len(recent) >= TEAMS_RATE:
+            account['recent_calls'] = recent
+            self.counters['rate_limited'] = self.counters.get('rate_limited', 0) + 1
+            raise CloudError('429', 'more than %d requests in a second' % TEAMS_RATE, http_status=429)
+        account['recent_calls'] = recent + [now]
+
+    def _teams_row(self, rec):
+        return dict(id=rec['cloud_id'], name=rec['name'], category='encodingDevice', type=rec['model'],
+                    serialNo=rec['serial'], version='V5.7.15', onlineStatus=1 if self._online(rec) else 0,
+                    addTime='2024-01-01T00:00:00Z')
+
+    def _teams_devices(self, account, data):
+        key = str((data.get('filter') or {}).get('matchKey') or '').upper()
+        rows = [self._teams_row(rec) for rec in sorted(self.devices.values(), key=lambda r: r['serial'])
+                if rec['owner'] == account['name'] and (not key or key in rec['serial'] or key in rec['name'].upper())]
+        page, size = max(int(data.get('pageIndex', 1)), 1), min(max(int(data.get('pageSize', 20)), 1), 500)
+        return dict(totalCount=len(rows), pageIndex=page, pageSize=size, device=rows[(page - 1) * size:page * size])
+
+    def _teams_delete(self, account, data):
+        ids = data.get('deviceID')
+        if not isinstance(ids, list) or not ids or data.get('deviceCategory') != 'encodingDevice':
+            raise CloudError('OPEN000003', 'deviceID (a list) and deviceCategory are required')
+        for device_id in ids:
+            for rec in self.devices.values():
+                if rec['cloud_id'] == device_id and rec['owner'] == account['name']:
+                    self._delete(rec, account)
+                    break
+            else:
+                raise CloudError(TEAMS_NO_SUCH_ID, 'no such device in the account')
         return None
 
 

@@ -12,6 +12,7 @@ import ssl
 import tempfile
 import threading
 
+from .central import Central
 from .cloud import Cloud
 from .device import DEFAULT_PASSWORD, DROP, Device
 from .server_base import Handler, LoopbackServer
@@ -130,6 +131,10 @@ class ControlHandler(Handler):
             return self._json(200, dict((d.name, d.snapshot()) for d in fleet.devices.values()))
         if parts[:1] == ['cloud']:
             return self._cloud(fleet.cloud, method, parts[1:], data)
+        if parts == ['central'] and method == 'GET':
+            if fleet.central is None:
+                return self._json(404, dict(error='this fleet has no hikcentral section'))
+            return self._json(200, fleet.central.snapshot())
         if parts == ['shutdown'] and method == 'POST':
             threading.Thread(target=fleet.stop, daemon=True).start()
             return self._json(200, dict(ok=True))
@@ -221,6 +226,8 @@ class Fleet(object):
             if entry.get('cameras'):
                 recorder = self.devices[entry['name']]
                 recorder.seed(dict(channels=[self._camera_channel(cam) for cam in entry['cameras']]))
+        # HikCentral Professional's OpenAPI (read only), after the channels: its cameras are the recorders'.
+        self.central = Central(spec['hikcentral'], self.devices) if spec.get('hikcentral') else None
 
     def _add(self, settings):
         name = settings['name']
@@ -287,6 +294,16 @@ class Fleet(object):
                     server.server_close()
                 raise SystemExit('hiksim: cannot listen on %s:%d for the cloud (%s); is another hiksim running?'
                                  % (self.cloud.address, self.cloud.port, exc.strerror))
+        if self.central is not None:
+            if self.central.tls and self._tls_dir is None:
+                self._tls_dir = self._tls_tmp = tempfile.mkdtemp(prefix='hiksim-tls-')
+            try:
+                self.central.start(self._tls_dir)
+            except OSError as exc:
+                for server in self.servers:
+                    server.server_close()
+                raise SystemExit('hiksim: cannot listen on %s:%d for HikCentral (%s); is another hiksim running?'
+                                 % (self.central.address, self.central.port, exc.strerror))
         control = self.spec.get('control') or {}
         self.control = ControlServer(self, control.get('address', '127.0.0.1'), int(control.get('port', 0)))
         selector = selectors.DefaultSelector()
@@ -319,6 +336,8 @@ class Fleet(object):
             server.server_close()
         if self.cloud is not None:
             self.cloud.stop()
+        if self.central is not None:
+            self.central.stop()
         if self._tls_tmp is not None:
             shutil.rmtree(self._tls_tmp, ignore_errors=True)
 
@@ -357,6 +376,8 @@ class Fleet(object):
         top = dict(hik_sim_control=self.control_url if self.control else None)
         if self.cloud is not None:
             top['hik_sim_cloud_url'] = self.cloud.url()
+        if self.central is not None:
+            top['hik_sim_central_url'] = self.central.url()
         return dict(all=dict(hosts=hosts, children=children, vars=top))
 
 

@@ -2,7 +2,7 @@
 
 from ansible_collections.camops.hikvision.plugins.filter.decommission import (
     FilterModule, decommission_host_record, decommission_record, decommission_run, decommission_secrets,
-    decommission_store_after)
+    decommission_store_after, hikcentral_note, hikcentral_queries)
 
 PRE = {'device': {'model': 'DS-2CD2146G2-ISU', 'serial_number': 'DS-1', 'device_type': 'IPCamera',
                   'firmware_version': 'V5.7.3', 'mac_address': 'aa:bb', 'extra': 'not copied'},
@@ -23,7 +23,8 @@ def test_the_filters_are_registered():
                                         'decommission_host_record': decommission_host_record,
                                         'decommission_secrets': decommission_secrets,
                                         'decommission_store_after': decommission_store_after,
-                                        'decommission_run': decommission_run}
+                                        'decommission_run': decommission_run, 'hikcentral_queries': hikcentral_queries,
+                                        'hikcentral_note': hikcentral_note}
 
 
 def result(**steps):
@@ -250,7 +251,7 @@ def test_the_run_counts_add_up_and_the_retry_carries_every_option_but_no_secret(
     run = decommission_run(options, '2026-12-03T10:00:00Z', False, records, ['decommission_new_password'],
                            retry_command='ansible-playbook -i inv camops.hikvision.decommission -e @r.yml')
     assert run['counts'] == {'devices': 5, 'ok': 2, 'failed': 1, 'unreachable': 1, 'skipped': 1, 'changed': 1,
-                             'already_done': 1}
+                             'already_done': 1, 'still_in_hikcentral': 0}
     assert run['retry_hosts'] == ['c', 'd'] and run['run_id'] == '20261203T100000Z'
     assert run['retry'] == dict(options, decommission_targets='c,d')
     assert 'give them again' in run['retry_text'] and 'decommission_new_password' in run['retry_text']
@@ -294,3 +295,27 @@ def test_a_camera_the_controller_cannot_reach_is_skipped_with_its_channel_remove
     assert decommission_host_record(missed['cam-1'], missed, 'decommission', False, recorders=True)['status'] == 'failed'
     broken = {'cam-1': poe, 'nvr-1': dict(RECORDER, decommission_recorder_error='refused')}
     assert decommission_host_record(broken['cam-1'], broken, 'decommission', False, recorders=True)['status'] == 'failed'
+
+
+def test_hikcentral_queries_and_notes():
+    """What the roles ask HikCentral Professional for each host, and what a record says of its answer."""
+    hostvars = {'cam-1': host(hik_channel_name='Gate', decommission_result=dict(result(), device={'serial_number': 'DS-X1'})),
+                'cam-2': dict(inventory_hostname='cam-2', hik_cloud_serial='F74021782'),
+                'nvr-1': dict(RECORDER, ansible_host='10.0.0.1')}
+    queries = hikcentral_queries([hostvars['cam-1'], hostvars['cam-2']], hostvars)
+    assert queries == [dict(name='cam-1', address='127.0.0.5', serial_number='DS-X1', recorder_address='10.0.0.1',
+                            channel_name='Gate'),
+                       dict(name='cam-2', address='cam-2', serial_number='F74021782')]
+    central = {'devices': {'cam-1': {'found': True, 'matched_by': 'recorder_channel',
+                                     'device': {'name': 'NVR 1', 'area': 'North'},
+                                     'camera': {'name': 'Gate', 'area': None}},
+                           'cam-2': {'found': False}}}
+    assert hikcentral_note(central, 'cam-1') == [
+        "still in HikCentral Professional as camera 'Gate' of 'NVR 1' in area 'North': remove it there"]
+    assert hikcentral_note(central, 'cam-2') == []
+    assert hikcentral_note({'failed': True, 'msg': 'no answer'}, 'cam-1') == [
+        'not checked in HikCentral Professional: no answer']
+    record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, central=central)
+    assert record['hikcentral']['found'] and record['notes'][-1].startswith('still in HikCentral Professional')
+    run = decommission_run({}, '', False, [record])
+    assert run['counts']['still_in_hikcentral'] == 1

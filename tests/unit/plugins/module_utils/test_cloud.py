@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud import base
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.ezviz_open import EzvizOpen
+from ansible_collections.camops.hikvision.plugins.module_utils.cloud.hik_connect_teams import HikConnectTeams
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.hik_partner_pro import HikPartnerPro
 from ansible_collections.camops.hikvision.plugins.module_utils.cloud.providers import (
     provider_from_params, serial_problem,
@@ -30,6 +31,8 @@ def cloud(profiles):
                      dict(Permission='Get', Resource=['dev:EEE000001'])])],
                  trusts=[dict(serial='EEE000001', channel=1)]),
             dict(name='ez2', provider='ezviz_open', app_key='ek2', app_secret='es2', terminal_binding=True),
+            dict(name='team', provider='hik_connect_teams', app_key='tk', app_secret='ts'),
+            dict(name='team2', provider='hik_connect_teams', app_key='tk2', app_secret='ts2'),
         ],
         devices=[
             dict(serial='AAA000001', owner='inst', site='s1'),
@@ -38,6 +41,9 @@ def cloud(profiles):
             dict(serial='EEE000001', owner='ez'),
             dict(serial='EEE000002', owner='ez2'),
             dict(serial='EEE000003'),
+            dict(serial='TTT000001', owner='team', name='gate TTT000001X'),
+            dict(serial='TTT0000011', owner='team'),  # a serial the fuzzy match also finds for TTT000001
+            dict(serial='TTT000002', owner='team2'),
         ]))
     fleet = Fleet(spec, profiles=profiles).start()
     yield fleet.cloud
@@ -52,6 +58,11 @@ def hpp(cloud, **kwargs):
 def ezviz(cloud, key='ek', secret='es', **kwargs):
     kwargs.setdefault('sleep', lambda seconds: None)
     return EzvizOpen(key, secret, api_url=cloud.url(), **kwargs)
+
+
+def teams(cloud, key='tk', secret='ts', **kwargs):
+    kwargs.setdefault('sleep', lambda seconds: None)
+    return HikConnectTeams(key, secret, api_url=cloud.url(), **kwargs)
 
 
 def test_backoff_is_bounded_and_grows():
@@ -245,3 +256,69 @@ def test_ezviz_decode_maps_codes_and_envelopes():
                       ('20002', base.NotFound), ('20031', base.AccountPolicy), ('49999', base.ServerError)):
         with pytest.raises(cls, match=code):
             provider._decode('/x', {'code': code, 'msg': 'm'})
+
+
+# ---- Hik-Connect for Teams (docs/cloud-apis.md 5) ---------------------------------------------------------------
+
+def test_teams_absent_looks_up_by_serial_deletes_by_id_and_confirms(cloud):
+    cloud.reset_counters()
+    provider = teams(cloud)
+    changed, account, warnings = base.absent(provider, 'TTT000001')
+    assert changed and account['deleted'] and account['confirmed'] and not warnings
+    assert account['device']['name'] == 'gate TTT000001X'  # the exact serial, not TTT0000011
+    assert cloud.devices['TTT000001']['owner'] is None and cloud.devices['TTT0000011']['owner'] == 'team'
+    order = cloud.counters['order']
+    assert order == ['/api/hccgw/platform/v1/token/get', '/api/hccgw/resource/v1/devices/get',
+                     '/api/hccgw/resource/v1/devices/delete', '/api/hccgw/resource/v1/devices/get'], order
+    assert provider.base_url == cloud.url(regional=True) and provider.writes == 1
+    # Again: not in the account, nothing changes.
+    changed, account, dummy = base.absent(teams(cloud), 'TTT000001')
+    assert not changed and not account['found'] and account['owner'] == base.OWNER_UNKNOWN
+    # Another team's device is not found in this one.
+    changed, account, dummy = base.absent(teams(cloud), 'TTT000002')
+    assert not changed and cloud.devices['TTT000002']['owner'] == 'team2'
+
+
+def test_teams_check_mode_writes_nothing(cloud):
+    provider = teams(cloud)
+    changed, account, dummy = base.absent(provider, 'TTT000001', check_mode=True)
+    assert changed and account['confirmed'] is None and provider.writes == 0
+    assert cloud.devices['TTT000001']['owner'] == 'team'
+
+
+def test_teams_calls_stay_within_five_a_second(cloud):
+    """The account allows 5 requests a second; the simulator refuses a sixth within a second with HTTP 429. Ten
+    lookups in a row are spaced and none is refused (and none was retried)."""
+    cloud.reset_counters()
+    provider = teams(cloud, retries=0)
+    for dummy in range(10):
+        assert provider.lookup('TTT000001') is not None
+    assert cloud.counters.get('rate_limited', 0) == 0 and provider.retried == 0 and provider.calls == 11
+
+
+def test_teams_errors(cloud):
+    with pytest.raises(base.AuthFailed, match='OPEN000002') as info:
+        teams(cloud, secret='not-the-secret').lookup('TTT000001')
+    assert 'not-the-secret' not in str(info.value)
+    with pytest.raises(base.AuthFailed, match='OPEN000001'):
+        teams(cloud, key='nobody').lookup('TTT000001')
+    provider = teams(cloud)
+    provider.lookup('TTT000001')
+    cloud.set_faults(dict(expire_tokens=True))
+    assert provider.lookup('TTT000001') is not None and provider.renewals == 1 and provider.token_fetches == 2
+    slept = []
+    cloud.set_faults(dict(rate_limit=1))
+    assert teams(cloud, sleep=slept.append).lookup('TTT000001') is not None and slept == [1.0]
+    with pytest.raises(ValueError, match='region must be one of eu, ru, sa, sgp, us'):
+        HikConnectTeams('k', 's')
+    assert HikConnectTeams('k', 's', region='sgp').token_url == 'https://isgp.hikcentralconnect.com'
+
+
+def test_teams_reads_fields_nested_under_base_info():
+    class Canned(HikConnectTeams):
+        def call(self, path, data=None, write=False):
+            return {'totalCount': 1, 'device': [{'baseInfo': {'id': 'x1', 'name': 'door', 'category': 'encodingDevice',
+                                                              'serialNo': 'f74021782', 'onlineStatus': '0'}}]}
+    record = Canned('k', 's', region='eu').lookup('F74021782')
+    assert (record.cloud_id, record.name, record.online) == ('x1', 'door', False)
+    assert record.raw['category'] == 'encodingDevice'
