@@ -119,8 +119,7 @@ def decommission_record(facts):
         'status': status,
         # A device that failed after some changes is failed, not also changed (the counts add up); the steps'
         # own records still say what changed.
-        'changed': status == 'ok' and (any(step.get('changed') for step in steps.values()) or bool(removed)
-                                       or bool(channels.get('changed', False))),
+        'changed': _changed(status, steps, removed, channels, not_reachable),
         'partial_changes': status != 'ok' and any(step.get('changed') for step in steps.values()),
         'check_mode': check_mode,
         'failed_step': failed_step,
@@ -153,11 +152,23 @@ def decommission_record(facts):
     record['notes'] = _notes(pre, cloud, onvif)
     if not_reachable is not None:
         record['notes'].append(NOT_REACHABLE % (": a camera on %s's PoE network" % not_reachable if not_reachable else ''))
+        if recorder and facts.get('recorder_in_run') and not removed:
+            record['notes'].append('%s held no channel of it in this run (removed before, or its channels changed)'
+                                   % recorder)
     if backup.get('msg') and not backup.get('skipped'):
         # A backup that failed while optional (failed_when turned it into a result; a required one fails the
         # device); a taken backup's result carries no msg.
         record['notes'].append('configuration backup failed, went on without it: %s' % backup['msg'])
     return record
+
+
+def _changed(status, steps, removed, channels, not_reachable):
+    """A device that failed after some changes is failed, not also changed (the counts add up); a camera the
+    controller cannot reach changed when its channel was removed."""
+    if status == 'skipped':
+        return not_reachable is not None and bool(removed)
+    return status == 'ok' and (any(step.get('changed') for step in steps.values()) or bool(removed)
+                               or bool(channels.get('changed', False)))
 
 
 def _notes(pre, cloud, onvif):

@@ -25,12 +25,14 @@ description:
     C(hik_model), C(hik_serial), C(hik_firmware_version), C(hik_online), C(hik_channel_protocol),
     C(hik_channel_port) (the recorder's management port toward the camera, C(8000) for the Hikvision protocol,
     not the camera's web port)."
+  - Every value that came from a device is marked unsafe (never templated), on every ansible-core.
   - Cameras on a recorder's own PoE ports (the recorder says C(connMode=plugplay)) sit on a network of the
     recorder's that the controller usually cannot reach. They get C(hik_poe=true) and C(hik_reachable=false) and
     are in the group C(poe_cameras); the decommission role removes their channel on the recorder and reports the
     device's own steps as not reachable, and the audit role reports them as not read. Where the controller does
     reach them, set C(hik_reachable) with O(compose).
-  - "Groups: C(recorders), C(cameras), C(poe_cameras), C(offline_cameras), C(unread_recorders), and
+  - "Groups: C(recorders), C(cameras), C(poe_cameras), C(offline_cameras), C(unread_recorders), C(not_recorders)
+    (a listed device that is not a recorder), and
     C(site_<site>), C(recorder_<recorder>) (the recorder and the cameras it records), C(type_<nvr|dvr|ipc>),
     C(model_<model>), C(firmware_<firmware>), with characters that are not allowed in group names replaced by
     C(_)."
@@ -52,10 +54,12 @@ options:
     description:
       - The recorders to read. Each is a host address (a string) or a mapping with C(host) and, optionally,
         C(name) (its inventory host name; default the address), C(site), C(port), C(protocol), C(username),
-        C(password) (vault it), C(validate_certs), C(ca_path), C(timeout), C(nonce_max_uses), C(camera_port) and
-        C(camera_protocol); a key not given takes the source's option of the same name.
-      - An entry that can never work (an unknown key, an address that is not one, two recorders of one name)
-        fails the inventory before any request.
+        C(password) (vault it), C(validate_certs), C(ca_path) (relative to the source file's directory),
+        C(timeout), C(nonce_max_uses), C(camera_port) and C(camera_protocol); a key not given takes the source's
+        option of the same name.
+      - An entry that can never work (an unknown key, an address that is not one, two recorders of one name, one
+        recorder listed twice, two names that make the same group name) fails the inventory before any
+        request.
     type: list
     elements: raw
     required: true
@@ -112,8 +116,10 @@ options:
     description:
       - How camera hosts are named. C(channel) is C(<recorder>-ch<NN>) (stable while the camera keeps its channel,
         and unique), C(address) is the address the recorder uses.
-      - A camera that two recorders record is one host, named after the first, with C(hik_recorder) that first
-        recorder and the others in C(hik_also_recorded_by); a warning says so.
+      - A camera that two recorders record (the same address and the same serial) is one host, named after the
+        first, with C(hik_recorder) that first recorder and the others in C(hik_also_recorded_by); a warning says
+        so. The same address with another serial, or none, is two hosts, with a warning; cameras on the recorders'
+        PoE networks are never merged (each recorder's have the same addresses).
     type: str
     choices: [channel, address]
     default: channel
@@ -126,9 +132,11 @@ options:
       - Where the passwords the recorders refused are remembered, as salted SHA-256 hashes (a directory of mode
         0700, a file per recorder of mode 0600), so that no later run (every C(ansible-playbook) reads the
         inventory) spends another of a recorder's few login attempts on the same wrong password.
+      - A lockout a recorder reported is remembered there too, with its end, and nothing is sent to that recorder
+        until then.
       - An empty value remembers nothing. The roles' modules use C(<store directory>/refused); give that
         directory here to share one memory.
-    type: path
+    type: str
     default: ~/.ansible/camops_hikvision/refused
     env:
       - name: HIKVISION_REFUSED_PASSWORD_DIR
@@ -172,10 +180,13 @@ cache_connection: ~/.cache/hikvision-inventory
 cache_timeout: 3600
 '''
 
+import os
+
 from ansible.errors import AnsibleParserError
 from ansible.inventory.group import to_safe_group_name
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.camops.hikvision.plugins.plugin_utils import recorders as recorders_mod
 
@@ -194,7 +205,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
         self._read_config_data(path)
         try:
-            entries = recorders_mod.recorder_entries(self.get_option('recorders'), self._defaults())
+            entries = recorders_mod.recorder_entries(self._entries(), self._defaults(),
+                                                     base_dir=os.path.dirname(os.path.abspath(path)))
         except recorders_mod.SourceError as exc:
             raise AnsibleParserError('%s: %s' % (path, exc))
         strict = self.get_option('strict')
@@ -210,8 +222,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if reads is not None and [r['recorder'] for r in reads] != [recorders_mod.public(e) for e in entries]:
                 reads = None  # the source changed since the cache was written
         if reads is None:
-            reads = recorders_mod.read_recorders(entries, self.get_option('refused_password_dir') or None,
-                                                 workers=max(1, self.get_option('workers')))
+            refused_dir = self.get_option('refused_password_dir')
+            refused_dir = os.path.abspath(os.path.expanduser(refused_dir)) if refused_dir else None
+            reads = recorders_mod.read_recorders(entries, refused_dir, workers=max(1, self.get_option('workers')))
             if self.get_option('cache') and all(read['ok'] for read in reads):
                 self._cache[cache_key] = reads
 
@@ -225,34 +238,51 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('%s: %s' % (path, exc))
         for warning in built['warnings']:
             self.display.warning(warning)
-        self._populate(built, strict)
+        self._populate(built, strict, path)
 
     def _defaults(self):
+        """The source-wide options, and the recorder entries, with vaulted passwords decrypted (for the reads only;
+        copies, so the plugin's options keep what the source said)."""
         defaults = dict((key, self.get_option(key)) for key in _DEFAULT_KEYS)
-        entries = self.get_option('recorders')
-        if isinstance(entries, list):
-            # A vaulted value (in the source or an entry) is decrypted here, for the reads only.
-            for entry in entries:
-                if isinstance(entry, dict) and entry.get('password') is not None:
-                    entry['password'] = to_text(entry['password'])
         if defaults.get('password') is not None:
             defaults['password'] = to_text(defaults['password'])
         return defaults
 
-    def _populate(self, built, strict):
+    def _entries(self):
+        entries = []
+        for entry in self.get_option('recorders') or []:
+            if isinstance(entry, dict):
+                entry = dict(entry)
+                if entry.get('password') is not None:
+                    entry['password'] = to_text(entry['password'])
+            entries.append(entry)
+        return entries
+
+    def _populate(self, built, strict, path):
         group_names = {}
+        made_by = {}
         for group in built['groups']:
-            name = '_'.join(group) if isinstance(group, tuple) else group
-            group_names[group] = self.inventory.add_group(to_safe_group_name(name, force=True, silent=True))
+            raw = '_'.join(str(part) for part in group) if isinstance(group, tuple) else group
+            name = to_safe_group_name(raw, force=True, silent=True)
+            if isinstance(group, tuple) and group[0] in ('recorder', 'site') and made_by.get(name, raw) != raw:
+                # Two recorders (or sites) in one group would put one's cameras in a run meant for the other's.
+                raise AnsibleParserError('%s: %s %r and %r both make the group name %s; rename one.'
+                                         % (path, group[0], made_by[name].split('_', 1)[1], str(group[1]), name))
+            made_by.setdefault(name, raw)
+            group_names[group] = name
+        for name in sorted(set(group_names.values())):
+            self.inventory.add_group(name)
         for host, host_vars in built['hosts'].items():
             self.inventory.add_host(host)
             for key, value in host_vars.items():
-                self.inventory.set_variable(host, key, value)
+                # What a device said is never a template (ansible-core 2.19 untrusts it by itself, 2.16 does not).
+                self.inventory.set_variable(host, key, wrap_var(value))
         for group, members in built['groups'].items():
             for host in members:
                 self.inventory.add_child(group_names[group], host)
         for host, host_vars in built['hosts'].items():
             # Constructed features, as every inventory plugin offers them (the documented Constructable methods).
+            host_vars = wrap_var(host_vars)
             self._set_composite_vars(self.get_option('compose'), host_vars, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option('groups'), host_vars, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), host_vars, host, strict=strict)

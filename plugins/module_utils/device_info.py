@@ -49,10 +49,18 @@ def _optional(client, path, notes, label):
     return None
 
 
-def ip_channels(client, notes):
+def ip_channels(client, notes, strict=False):
     """A recorder's IP channels with their online state (two requests; one when it has none); [] with a note when
-    it offers no channel list."""
-    doc = _optional(client, channels_mod.INPUT_PROXY_PATH, notes, 'channels')
+    it offers no channel list. ``strict``: a channel list that cannot be read raises (MalformedResponseError)
+    instead of reading as an empty one."""
+    if strict:
+        try:
+            doc = client.get(channels_mod.INPUT_PROXY_PATH)
+        except NotSupportedError:
+            notes.append('channels: not supported by this device (%s)' % channels_mod.INPUT_PROXY_PATH)
+            doc = None
+    else:
+        doc = _optional(client, channels_mod.INPUT_PROXY_PATH, notes, 'channels')
     if doc is None:
         return []
     channels = channels_mod.parse_input_proxy_channels(doc)

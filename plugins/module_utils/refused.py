@@ -40,13 +40,18 @@ class RefusedPasswords(object):
         path = os.path.join(self.directory, SALT_FILE)
         if not os.path.exists(path):
             make_private_dirs(self.directory)
+            # Written whole under another name, then linked into place: a worker (or thread) that finds the salt
+            # file never reads it half written, and the first link wins.
+            tmp = '%s.%s.tmp' % (path, os.urandom(6).hex())
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, 'w') as handle:
+                handle.write(os.urandom(32).hex())
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                os.link(tmp, path)
             except FileExistsError:
                 pass  # another worker made it first
-            else:
-                with os.fdopen(fd, 'w') as handle:
-                    handle.write(os.urandom(32).hex())
+            finally:
+                os.unlink(tmp)
         with open(path) as handle:
             return handle.read().strip()
 
@@ -71,6 +76,26 @@ class RefusedPasswords(object):
             if isinstance(entry, dict) and entry.get('sha256') == digest:
                 return entry.get('refused_at') or 'an earlier run'
         return None
+
+    def locked_until(self):
+        """When the lockout the device reported in an earlier read ends (an ISO time), or None when none is
+        remembered or it has ended."""
+        try:
+            with open(self.path[:-len('.json')] + '.lock.json') as handle:
+                until = json.load(handle).get('until')
+        except (IOError, OSError, ValueError, AttributeError):
+            return None
+        now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+        return until if isinstance(until, str) and until > now else None
+
+    def remember_lock(self, seconds):
+        """Remember that the device has locked this controller out for ``seconds`` from now."""
+        if not seconds or seconds <= 0:
+            return
+        make_private_dirs(self.directory)
+        until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=int(seconds))
+        write_atomic(self.path[:-len('.json')] + '.lock.json',
+                     json.dumps(dict(until=until.strftime('%Y-%m-%dT%H:%M:%SZ'))).encode('utf-8'))
 
     def remember(self, password):
         if not password or self.when_refused(password):

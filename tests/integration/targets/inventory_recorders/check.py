@@ -49,7 +49,7 @@ def check_list(path, err_path, state_path):
     assert 'refused' in hv['nvr-wrong']['hik_inventory_error'], hv['nvr-wrong']
     assert 'lock' in hv['nvr-locked']['hik_inventory_error'].lower(), hv['nvr-locked']
     assert any(ch.isdigit() for ch in hv['nvr-locked']['hik_inventory_error']), hv['nvr-locked']
-    assert 'refused' in hv['nvr-gone']['hik_inventory_error'], hv['nvr-gone']
+    assert 'the connection was refused' in hv['nvr-gone']['hik_inventory_error'], hv['nvr-gone']
     for name in ('nvr-wrong', 'nvr-locked', 'nvr-gone'):
         assert '%s: its cameras are left out of the inventory' % name in err, (name, err)
     # nvr-wrong's camera is not guessed.

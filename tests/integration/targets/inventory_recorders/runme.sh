@@ -87,6 +87,22 @@ control GET /state > "$work/state.json"
 python "$here/check.py" list "$work/list.json" "$work/list.err" "$work/state.json"
 [ "$(counter nvr-wrong failed_logins)" -eq 1 ]
 
+# A channel name that is a template is a plain string to Ansible (ansible-core 2.16 included): printed, not run.
+(cd "$work" && ansible -i "$work/fleet.hikvision.yml" offline_cameras -m ansible.builtin.debug -a var=hik_channel_name \
+    > "$work/unsafe.log" 2>&1) || { cat "$work/unsafe.log"; exit 1; }
+cat "$work/unsafe.log"
+[ ! -e "$work/PWNED" ]
+grep -q -F "yard {{ lookup('ansible.builtin.pipe', 'touch PWNED') }}" "$work/unsafe.log"
+
+# Two recorders whose names make one group name are refused: one's cameras would join a run meant for the other's.
+printf 'plugin: camops.hikvision.recorders\nport: 18110\nrefused_password_dir: %s\nrecorders:\n  - {host: 127.0.41.1, name: nvr-n}\n  - {host: 127.0.42.1, name: nvr.n, protocol: https, ca_path: %s}\n' \
+    "$work/refused" "$dvr_cert" > "$work/clash.hikvision.yml"
+rc=0
+ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true ansible-inventory -i "$work/clash.hikvision.yml" --list \
+    > /dev/null 2> "$work/clash.err" || rc=$?
+[ "$rc" -ne 0 ]
+said "both make the group name recorder_nvr_n" "$work/clash.err"
+
 # The next read does not send the refused password again.
 ansible-inventory -i "$work/fleet.hikvision.yml" --graph > "$work/graph.txt" 2> "$work/graph.err"
 cat "$work/graph.txt" "$work/graph.err"

@@ -29,6 +29,12 @@ def entry_for(fleet, name, **kwargs):
 
 # ---- the source ---------------------------------------------------------------------------------------------
 
+def test_entries_are_made_plain_and_a_relative_ca_path_is_the_sources():
+    entry = rec.recorder_entries([dict(host='192.0.2.1', site=7, validate_certs='false', ca_path='certs/nvr.pem')], {},
+                                 base_dir='/srv/inventory')[0]
+    assert entry['site'] == '7' and entry['validate_certs'] is False and entry['ca_path'] == '/srv/inventory/certs/nvr.pem'
+
+
 def test_entries_take_the_sources_defaults_and_their_own_values():
     entries = rec.recorder_entries(['192.0.2.10', dict(host='192.0.2.11', name='nvr-b', port='8080', site='b')],
                                    dict(site='a', password='Pw-12345', camera_port=80, protocol=None))
@@ -52,6 +58,8 @@ def test_entries_take_the_sources_defaults_and_their_own_values():
     ([dict(host='192.0.2.1', password='Pässword-1')], 'password must be printable ASCII'),
     ([dict(host='192.0.2.1', timeout=0)], 'timeout must be a positive number'),
     ([dict(host='192.0.2.1', name='a'), dict(host='192.0.2.2', name='a')], "recorders 1 and 2 are both named 'a'"),
+    ([dict(host='192.0.2.1', name='a'), dict(host='192.0.2.1', name='b', port=80)], 'recorders 1 and 2 are the same'),
+    ([dict(host='192.0.2.1', validate_certs='maybe')], 'validate_certs must be true or false'),
 ])
 def test_a_source_that_can_never_work_is_refused(recorders, words):
     with pytest.raises(rec.SourceError) as err:
@@ -115,14 +123,38 @@ def test_a_refused_password_is_remembered_and_not_sent_again(fleet, tmp_path):
     assert rec.read_recorder(entry_for(fleet, 'DS-7616NI-K2'), str(tmp_path))['ok']
 
 
-def test_a_locked_recorder_is_left_alone_with_its_unlock_time(fleet):
+def test_a_locked_recorder_is_left_alone_with_its_unlock_time_from_then_on(fleet, tmp_path):
     entry = entry_for(fleet, 'lockme', password='Wrong-pass-1')
     reads = [rec.read_recorder(entry) for dummy in range(3)]
     assert reads[-1]['locked'] and 'unlock in' in reads[-1]['error'], reads[-1]
+    # With a memory, the lockout is remembered with its end, and no later read sends anything until then.
+    locked = rec.read_recorder(entry_for(fleet, 'lockme'), str(tmp_path))
+    assert locked['locked'] and not locked['ok']
     requests = fleet.counters('lockme')['requests']
-    later = rec.read_recorder(entry_for(fleet, 'lockme'))
-    assert later['locked'] and not later['ok']
-    assert fleet.counters('lockme')['requests'] - requests <= 2  # the challenge and the one refused attempt
+    later = rec.read_recorder(entry_for(fleet, 'lockme'), str(tmp_path))
+    assert later['locked'] and 'locked this controller out until' in later['error'] and 'nothing was sent' in later['error']
+    assert fleet.counters('lockme')['requests'] == requests
+
+
+def test_a_memory_that_cannot_be_written_is_said_and_ends_no_read(fleet, tmp_path):
+    blocker = tmp_path / 'file'
+    blocker.write_text('not a directory')
+    memory = str(blocker / 'refused')
+    assert rec.read_recorder(entry_for(fleet, 'DS-7732NI-M4'), memory)['ok']
+    read = rec.read_recorder(entry_for(fleet, 'DS-7616NI-K2', password='Wrong-pass-1'), memory)
+    assert 'refused the credentials' in read['error'] and 'It could not be remembered in' in read['error']
+
+
+def test_a_channel_list_that_cannot_be_read_leaves_the_recorder_unread(fleet):
+    device = fleet.device('DS-7732NI-M4')
+    device.path_faults['ContentMgmt/InputProxy/channels'] = 'empty'
+    try:
+        read = rec.read_recorder(entry_for(fleet, 'DS-7732NI-M4'))
+    finally:
+        del device.path_faults['ContentMgmt/InputProxy/channels']
+    assert not read['ok'] and 'InputProxy/channels' in read['error'] and read['channels'] == []
+    built = rec.build([read])
+    assert built['groups']['unread_recorders'] == ['DS-7732NI-M4'] and 'cameras' not in built['groups']
 
 
 def test_no_password_sends_nothing(fleet):
@@ -132,10 +164,10 @@ def test_no_password_sends_nothing(fleet):
     assert 'no password to read it with' in read['error'] and fleet.counters('DS-7732NI-M4')['requests'] == 0
 
 
-def test_a_camera_in_the_recorders_list_is_a_host_without_cameras(fleet):
+def test_a_camera_in_the_recorders_list_is_a_host_without_cameras_and_not_in_cameras(fleet):
     built = rec.build([rec.read_recorder(entry_for(fleet, 'cam'))])
-    assert built['groups']['cameras'] == ['cam'] and 'recorders' not in built['groups']
-    assert 'is not a recorder (device type ipc)' in built['warnings'][0]
+    assert built['groups']['not_recorders'] == ['cam'] and 'recorders' not in built['groups']
+    assert 'cameras' not in built['groups'] and 'is not a recorder (device type ipc)' in built['warnings'][0]
 
 
 def test_recorders_are_read_in_parallel_and_kept_in_order():
@@ -163,19 +195,32 @@ def recorder_read(name, channels, ok=True, site='north', kind='nvr', **entry):
 
 
 def channel(cid, address, **kwargs):
-    base = dict(id=cid, type='ip', name='cam %d' % cid, ip_address=address, port=8000, protocol='hikvision',
-                model='DS-2CD2386G2-IU', serial_number='CAM%d' % cid, firmware_version='V5.7.15', conn_mode=None,
+    base = dict(id=cid, type='ip', name='cam %s' % cid, ip_address=address, port=8000, protocol='hikvision',
+                model='DS-2CD2386G2-IU', serial_number='CAM%s' % cid, firmware_version='V5.7.15', conn_mode=None,
                 online=True)
     base.update(kwargs)
     return base
 
 
-def test_a_camera_two_recorders_record_is_one_host_with_a_warning():
-    built = rec.build([recorder_read('nvr-a', [channel(1, '192.0.2.50')]),
-                       recorder_read('nvr-b', [channel(4, '192.0.2.50'), channel(5, '192.0.2.51')])])
+def test_a_camera_two_recorders_record_is_one_host_only_with_the_same_serial():
+    built = rec.build([recorder_read('nvr-a', [channel(1, '192.0.2.50', serial_number='CAMX')]),
+                       recorder_read('nvr-b', [channel(4, '192.0.2.50', serial_number='camx'), channel(5, '192.0.2.51')])])
     assert built['hosts']['nvr-a-ch01']['hik_also_recorded_by'] == [dict(recorder='nvr-b', channel_id=4)]
     assert 'nvr-b-ch04' not in built['hosts'] and 'nvr-b-ch05' in built['hosts']
     assert 'a decommission removes it from nvr-a only' in built['warnings'][0]
+    # Another serial, or none, at the same address: two cameras, two hosts, and a warning.
+    built = rec.build([recorder_read('nvr-a', [channel(1, '192.1.1.64', serial_number='CAM1')]),
+                       recorder_read('nvr-b', [channel(1, '192.1.1.64', serial_number=None)])])
+    assert {'nvr-a-ch01', 'nvr-b-ch01'} <= set(built['hosts']) and 'not as the same camera' in built['warnings'][0]
+    # PoE cameras of two recorders have the same addresses and are never one: no warning either.
+    poe = dict(conn_mode='plugplay', serial_number='SAME')
+    built = rec.build([recorder_read('nvr-a', [channel(1, '192.168.254.2', **poe)]),
+                       recorder_read('nvr-b', [channel(1, '192.168.254.2', **poe)])])
+    assert built['groups']['poe_cameras'] == ['nvr-a-ch01', 'nvr-b-ch01'] and built['warnings'] == []
+    # Named by address, the second takes its channel name.
+    built = rec.build([recorder_read('nvr-a', [channel(1, '192.1.1.64', serial_number='CAM1')]),
+                       recorder_read('nvr-b', [channel(1, '192.1.1.64', serial_number='CAM2')])], camera_names='address')
+    assert {'192.1.1.64', 'nvr-b-ch01'} <= set(built['hosts'])
 
 
 def test_cameras_named_by_address():
@@ -195,7 +240,8 @@ def test_an_unread_recorder_stays_a_host_and_its_cameras_are_not_guessed():
 def test_groups_and_what_the_recorder_knows():
     built = rec.build([recorder_read('nvr-a', [channel(1, '192.0.2.50', conn_mode='plugplay'),
                                                channel(2, '192.0.2.51', online=False, serial_number=None),
-                                               channel(3, None)], camera_port=80, camera_protocol='https')])
+                                               channel(3, None), channel(None, '192.0.2.52')],
+                                     camera_port=80, camera_protocol='https')])
     groups = built['groups']
     assert groups['poe_cameras'] == ['nvr-a-ch01'] and groups['offline_cameras'] == ['nvr-a-ch02']
     assert groups[('recorder', 'nvr-a')] == ['nvr-a', 'nvr-a-ch01', 'nvr-a-ch02']
@@ -206,3 +252,25 @@ def test_groups_and_what_the_recorder_knows():
     assert 'hik_serial' not in second and second['hik_online'] is False and second['hik_port'] == 80
     assert second['hik_protocol'] == 'https' and second['hik_channel_port'] == 8000
     assert 'channel 3 names no camera address' in built['warnings'][0]
+    assert 'channel None names no id' in built['warnings'][1]
+
+
+def test_every_thread_gets_the_same_salt(tmp_path):
+    """The recorders are read in threads; one that finds the salt file must never read it half written (it would
+    hash with another salt, and the next run would send a refused password again)."""
+    import threading
+    from ansible_collections.camops.hikvision.plugins.module_utils.refused import RefusedPasswords
+    salts = []
+    start = threading.Barrier(16, timeout=5)
+
+    def work():
+        start.wait()
+        salts.append(RefusedPasswords(str(tmp_path), '192.0.2.1', 80, 'admin')._salt())  # pylint: disable=protected-access
+
+    threads = [threading.Thread(target=work) for dummy in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(salts) == 16 and len(set(salts)) == 1 and len(salts[0]) == 64
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['.salt']
