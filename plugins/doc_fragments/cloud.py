@@ -19,8 +19,9 @@ options:
       - C(hik_connect_teams) is the Hik-Connect for Teams (HikCentral Connect) OpenAPI, the business cloud many
         installers use instead of consumer Hik-Connect. It acts on devices of the team's own account, looked up
         by the 9-character serial and deleted by their platform id. The account allows 5 requests a second;
-        each task spaces its calls by 0.22 s, and many devices at once can still exceed it, which the API's
-        rate-limit answer (HTTP 429) and the retries with back-off absorb.
+        each task spaces its own calls by 0.22 s, but many devices at once (forks) can still exceed it. What Teams
+        answers then is not documented; an HTTP 429 is retried with back-off, any other answer fails the step.
+        For a large run, use fewer forks or C(throttle) on the cloud step.
       - There is no documented API to delete a device from a consumer Hik-Connect or EZVIZ app account. For
         those, the owner deletes it in the app, the installer uses Hik-Partner Pro, or the device's own
         platform access is switched off with a new verification code (this module without O(provider)).

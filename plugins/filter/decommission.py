@@ -287,9 +287,11 @@ def hikcentral_queries(hosts, hostvars):
         def get(key, default=None, host=host):
             return host[key] if key in host else default
         name = get('inventory_hostname')
-        device = _dict(_dict(get('decommission_result')).get('device'))
-        query = {'name': name, 'address': get('ansible_host', name)}
-        serial = device.get('serial_number') or get('hik_serial') or get('hik_cloud_serial')
+        query = {'name': name}
+        if not boolean(get('hik_poe', False), strict=False):
+            # A PoE camera's address is on its recorder's own network: every recorder's has the same addresses.
+            query['address'] = get('ansible_host', name)
+        serial = _read_serial(host) or get('hik_serial') or get('hik_cloud_serial')
         if serial:
             query['serial_number'] = serial
         recorder = get('hik_recorder')
@@ -297,9 +299,23 @@ def hikcentral_queries(hosts, hostvars):
         if recorder is not None and recorder in hostvars and channel:
             recorder_vars = hostvars[recorder]
             query['recorder_address'] = recorder_vars['ansible_host'] if 'ansible_host' in recorder_vars else recorder
+            recorder_serial = _read_serial(recorder_vars) or (recorder_vars['hik_serial'] if 'hik_serial' in recorder_vars
+                                                              else None)
+            if recorder_serial:
+                query['recorder_serial_number'] = recorder_serial
             query['channel_name'] = channel
         queries.append(_plain(query))
     return queries
+
+
+def _read_serial(host):
+    """The serial the device said in this run (the decommission's or the audit's read), or None."""
+    for key in ('decommission_result', 'audit_info'):
+        if key in host:
+            serial = _dict(_dict(host[key]).get('device')).get('serial_number')
+            if serial:
+                return serial
+    return None
 
 
 def hikcentral_record(central, name):
@@ -321,6 +337,15 @@ def hikcentral_note(central, name):
     return [sentence] if sentence else []
 
 
+def hikcentral_findings(records, central):
+    """The audit's ``records`` with each device's HikCentral Professional note added to its findings (``central``:
+    the run's camops.hikvision.hik_central_info result, or None when HikCentral was not asked)."""
+    if central is None:
+        return records
+    return [dict(record, findings=list(record.get('findings') or []) + hikcentral_note(central, record.get('name')))
+            for record in records or []]
+
+
 def decommission_run(options, started, check_mode, records, secret_options=(), targets_option='decommission_targets',
                      retry_command=''):
     """The run's metadata (run.json), its retry variables and its counts, from the role's ``options`` (a dict of
@@ -337,6 +362,8 @@ def decommission_run(options, started, check_mode, records, secret_options=(), t
     counts['changed'] = len([r for r in records if r.get('status') == 'ok' and r.get('changed')])
     counts['already_done'] = counts['ok'] - counts['changed']
     counts['still_in_hikcentral'] = len([r for r in records if _dict(r.get('hikcentral')).get('found')])
+    # Asked and not answered (or not asked at all: no record has a hikcentral part) is not "none found".
+    counts['hikcentral_not_checked'] = len([r for r in records if _dict(r.get('hikcentral')).get('checked') is False])
     retry_hosts = sorted(_plain(str(r.get('name'))) for r in records if r.get('status') in ('failed', 'unreachable'))
     started = started or datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
     run_id = started.replace('-', '').replace(':', '')
@@ -427,4 +454,4 @@ class FilterModule(object):
         return {'decommission_record': decommission_record, 'decommission_host_record': decommission_host_record,
                 'decommission_secrets': decommission_secrets, 'decommission_store_after': decommission_store_after,
                 'decommission_run': decommission_run, 'hikcentral_queries': hikcentral_queries,
-                'hikcentral_note': hikcentral_note}
+                'hikcentral_note': hikcentral_note, 'hikcentral_findings': hikcentral_findings}

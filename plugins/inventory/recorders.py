@@ -167,17 +167,16 @@ keyed_groups:
 #   ansible-playbook -i fleet.hikvision.yml camops.hikvision.decommission \
 #     --limit recorder_nvr_north_01 -e decommission_targets=cameras -e decommission_store_dir=/secure/hik
 
----
-# A vaulted password in the source, and a cache of the reads for an hour.
-plugin: camops.hikvision.recorders
-password: !vault |
-  $ANSIBLE_VAULT;1.1;AES256
-  6231...
-recorders: [10.20.0.10, 10.20.0.11]
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/hikvision-inventory
-cache_timeout: 3600
+# Another source: a vaulted password in the source, and a cache of the reads for an hour.
+# plugin: camops.hikvision.recorders
+# password: !vault |
+#   $ANSIBLE_VAULT;1.1;AES256
+#   6231...
+# recorders: [10.20.0.10, 10.20.0.11]
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/hikvision-inventory
+# cache_timeout: 3600
 '''
 
 import os

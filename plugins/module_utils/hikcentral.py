@@ -39,7 +39,7 @@ CODES = {
     '0x00072203': 'the resource does not exist',
     '2': 'a parameter was refused',
     '6': 'HikCentral is busy',
-    '8': 'HikCentral does not offer this API (code 8, "product version not supported")',
+    '8': 'HikCentral does not offer this API ("product version not supported")',
     '17': 'the partner has no OpenAPI permission',
     '128': 'the resource does not exist',
     '130': 'the user the call acts as has no permission',
@@ -158,13 +158,14 @@ class HikCentralClient(object):
             items = data.get('list') or []
             yield from items
             seen += len(items)
-            if not items or seen >= int(data.get('total') or 0):
+            total = data.get('total')
+            if not items or (seen >= int(total) if total is not None else len(items) < MAX_PAGE):
                 return
             page += 1
 
-    def read_all(self):
-        """What the finder needs: the encoding devices, the cameras and the areas."""
-        return dict(devices=list(self.pages(DEVICES_PATH)), cameras=list(self.pages(CAMERAS_PATH)),
+    def read_all(self, cameras=True):
+        """What the finder needs: the encoding devices, the cameras (when asked) and the areas."""
+        return dict(devices=list(self.pages(DEVICES_PATH)), cameras=list(self.pages(CAMERAS_PATH)) if cameras else [],
                     regions=list(self.pages(REGIONS_PATH)))
 
     def close(self):
@@ -188,44 +189,87 @@ def _int(value):
         return None
 
 
+SHORT_SERIAL = 9
+
+
+def _short_serial(value):
+    """The 9 characters on the label: the end of a long serial (model, date, then the 9), or the serial itself."""
+    value = (value or '').strip().upper()
+    return value[-SHORT_SERIAL:] if len(value) >= SHORT_SERIAL else None
+
+
+def _same_name(one, other):
+    return (one or '').strip().casefold() == (other or '').strip().casefold()
+
+
+def _one(candidates, found, how):
+    """Take the only candidate; several are ambiguous (never one picked silently)."""
+    if len(candidates) == 1:
+        found.update(found=True, matched_by=how, device=candidates[0])
+    elif candidates:
+        found.update(found=None, matched_by='ambiguous', candidates=[c['name'] for c in candidates])
+
+
 def find(read, queries):
     """For each query (``name``, and any of ``address``, ``serial_number``, ``recorder_address``,
-    ``channel_name``), what HikCentral holds of that device: ``{name: {found, matched_by, device, camera}}``.
+    ``recorder_serial_number``, ``channel_name``), what HikCentral holds of that device: ``{name: {found,
+    matched_by, device, camera, candidates}}``. ``found`` is None when more than one device could be it.
 
-    A device is found by its address, else by its serial in ``encodeDevCode`` (which holds the model and the full
-    serial: the 9-character serial matches as a part of it). A camera recorded by an NVR has no address of its own
-    in HikCentral: it is found through its recorder (by the recorder's address) and its channel's name among that
-    recorder's cameras, and only when exactly one has that name."""
+    By serial first: ``encodeDevCode`` holds the model, a date and the serial, so the last 9 characters of each
+    (the serial on the label) are compared, whichever of the long or short serial is given. By address only
+    when no serial matched, and never a device whose code names another serial (a replacement camera at the old
+    address). A camera recorded by an NVR has no address of its own in HikCentral: it is found through its
+    recorder (by serial, else address, the same way) and its channel's name among that recorder's cameras
+    (without case or surrounding spaces). More than one candidate at any step is reported as ambiguous."""
     regions = dict((str(r.get('indexCode')), r.get('name')) for r in read.get('regions') or [])
     devices = [_device(item, regions) for item in read.get('devices') or []]
     cameras = read.get('cameras') or []
     results = {}
     for query in queries:
-        found = dict(found=False, matched_by=None, device=None, camera=None)
-        address = (query.get('address') or '').lower()
-        serial = (query.get('serial_number') or '').upper()
-        by_address = [d for d in devices if address and (d['address'] or '').lower() == address]
-        by_serial = [d for d in devices if len(serial) >= 9 and serial in (d['code'] or '').upper()]
-        if by_address or by_serial:
-            found.update(found=True, matched_by='address' if by_address else 'serial',
-                         device=(by_address or by_serial)[0])
-        elif query.get('recorder_address') and query.get('channel_name'):
-            recorder = [d for d in devices if (d['address'] or '').lower() == query['recorder_address'].lower()]
-            if recorder:
-                named = [c for c in cameras if str(c.get('encodeDevIndexCode')) == recorder[0]['id']
-                         and c.get('cameraName') == query['channel_name']]
+        found = dict(found=False, matched_by=None, device=None, camera=None, candidates=[])
+        _locate(devices, query.get('serial_number'), query.get('address'), found)
+        if not found['matched_by'] and query.get('channel_name') and (query.get('recorder_address')
+                                                                      or query.get('recorder_serial_number')):
+            recorder = dict(found=False, matched_by=None, device=None, candidates=[])
+            _locate(devices, query.get('recorder_serial_number'), query.get('recorder_address'), recorder)
+            if recorder['found'] is None:
+                found.update(found=None, matched_by='ambiguous', candidates=recorder['candidates'])
+            elif recorder['found']:
+                named = [c for c in cameras if str(c.get('encodeDevIndexCode')) == recorder['device']['id']
+                         and _same_name(c.get('cameraName'), query['channel_name'])]
                 if len(named) == 1:
                     camera = named[0]
-                    found.update(found=True, matched_by='recorder_channel', device=recorder[0],
+                    found.update(found=True, matched_by='recorder_channel', device=recorder['device'],
                                  camera=dict(id=str(camera.get('cameraIndexCode') or ''), name=camera.get('cameraName'),
                                              area=regions.get(str(camera.get('regionIndexCode') or '')),
                                              online={'1': True, '0': False}.get(str(camera.get('status', '')))))
+                elif named:
+                    found.update(found=None, matched_by='ambiguous', device=recorder['device'],
+                                 candidates=[c.get('cameraName') for c in named])
         results[query['name']] = found
     return results
 
 
+def _locate(devices, serial, address, found):
+    short = _short_serial(serial)
+    if short:
+        by_serial = [d for d in devices if _short_serial(d['code']) == short]
+        if by_serial:
+            return _one(by_serial, found, 'serial')
+    if address:
+        # A device whose code names another serial is another device now at that address.
+        by_address = [d for d in devices if (d['address'] or '').lower() == address.lower()
+                      and not (short and _short_serial(d['code']) and _short_serial(d['code']) != short)]
+        if by_address:
+            return _one(by_address, found, 'address')
+    return None
+
+
 def sentence(found):
-    """The report's words for a device HikCentral still holds, or None."""
+    """The report's words for a device HikCentral still holds (or may hold), or None."""
+    if found and found.get('matched_by') == 'ambiguous':
+        return ('HikCentral Professional holds more than one device that could be this one (%s): check there'
+                % ', '.join("'%s'" % name for name in found.get('candidates') or []))
     if not found or not found.get('found'):
         return None
     if found.get('camera'):

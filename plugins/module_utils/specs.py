@@ -198,6 +198,7 @@ CENTRAL_DEVICE = dict(
     address=dict(type='str'),
     serial_number=dict(type='str'),
     recorder_address=dict(type='str'),
+    recorder_serial_number=dict(type='str'),
     channel_name=dict(type='str'),
 )
 

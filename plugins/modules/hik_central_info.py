@@ -13,11 +13,13 @@ description:
   - Asks a HikCentral Professional server, through its OpenAPI (the Artemis gateway, every call signed with the
     partner's AppKey and AppSecret), which of the given devices it still holds, and returns for each its name,
     id, area and online state there.
-  - A device is found by its address, else by its serial number (HikCentral keeps the model and the full serial
-    in C(encodeDevCode); the 9-character serial on the label matches as a part of it). A camera recorded by an NVR
-    has no address of its own in HikCentral; it is found through its recorder (O(devices[].recorder_address)) and
-    its channel's name (O(devices[].channel_name)) among the recorder's cameras, and only when exactly one has
-    that name.
+  - A device is found by its serial number first (HikCentral keeps the model, a date and the serial in
+    C(encodeDevCode); their last 9 characters, the serial on the label, are compared), else by its address, but
+    never a device at that address whose code names another serial (a replacement camera). A camera recorded by an
+    NVR has no address of its own in HikCentral; it is found through its recorder (by O(devices[].recorder_serial_number)
+    or O(devices[].recorder_address)) and its channel's name (O(devices[].channel_name), without case) among the
+    recorder's cameras. When more than one device could be the one asked for, none is picked; the result says
+    C(matched_by=ambiguous) and names the candidates.
   - B(It removes nothing.) HikCentral Professional's OpenAPI has no public call that removes a device or a
     camera, so the collection does not guess one; a device found here is removed in HikCentral itself. The
     decommission and audit roles use this module to say so in their reports.
@@ -100,10 +102,15 @@ options:
         description: The device's address, as HikCentral would have added it.
         type: str
       serial_number:
-        description: Its serial number, the long one or the 9 characters on the label.
+        description:
+          - Its serial number, the long one or the 9 characters on the label (at least 9 characters); the last 9
+            characters are compared with the end of HikCentral's C(encodeDevCode).
         type: str
       recorder_address:
         description: For a camera recorded by an NVR or DVR, the recorder's address.
+        type: str
+      recorder_serial_number:
+        description: For a camera recorded by an NVR or DVR, the recorder's serial number (found by it first).
         type: str
       channel_name:
         description: With O(devices[].recorder_address), the name of the camera's channel on the recorder.
@@ -111,10 +118,12 @@ options:
 notes:
   - Every call is an HTTP POST under C(/artemis) with the headers C(X-Ca-Key), C(X-Ca-Timestamp), C(X-Ca-Nonce),
     C(X-Ca-Signature-Headers) and C(X-Ca-Signature) (HMAC-SHA256 of the method, C(Accept), C(Content-Type), the
-    signed headers and the path); the controller's clock must be within 15 minutes of HikCentral's.
+    signed headers and the path). The timestamp is signed, so keep the controller's clock right.
   - The calls used are C(api/common/v1/version), C(api/resource/v1/encodeDevice/encodeDeviceList),
     C(api/resource/v1/cameras) and C(api/resource/v1/regions). A server that does not offer one answers code 8
-    ("product version not supported"), which the module reports as such.
+    ("product version not supported"), which the module reports as such. The version is read when the partner
+    may read it (RV(hikcentral) is empty otherwise); the cameras only when a device is looked for through its
+    recorder.
 requirements:
   - requests
 seealso:
@@ -163,11 +172,15 @@ devices:
       message: "still in HikCentral Professional as 'NVR North' in area 'North': remove it there"
   contains:
     found:
-      description: Whether HikCentral holds the device.
+      description: Whether HikCentral holds the device; V(null) when more than one device could be it.
       type: bool
     matched_by:
-      description: C(address), C(serial) or C(recorder_channel); V(null) when not found.
+      description: C(serial), C(address), C(recorder_channel) or C(ambiguous); V(null) when not found.
       type: str
+    candidates:
+      description: With C(ambiguous), the names of the devices (or cameras) that could be it.
+      type: list
+      elements: str
     device:
       description: The encoding device (for a camera behind a recorder, the recorder) as HikCentral lists it.
       type: dict
@@ -217,17 +230,27 @@ def run(module):
         module.fail_json(msg='each of devices needs a name of its own; %s is given twice.'
                          % sorted(n for n in names if names.count(n) > 1)[0])
     for device in params['devices']:
+        if device.get('serial_number') and len(device['serial_number'].strip()) < hikcentral.SHORT_SERIAL:
+            module.fail_json(msg='devices item %s: serial_number must have at least 9 characters (the serial on the '
+                                 'label), got %r.' % (device['name'], device['serial_number']))
         if not (device.get('address') or device.get('serial_number')
-                or (device.get('recorder_address') and device.get('channel_name'))):
-            module.fail_json(msg='devices item %s needs address, serial_number, or recorder_address with '
-                                 'channel_name.' % device['name'])
+                or ((device.get('recorder_address') or device.get('recorder_serial_number'))
+                    and device.get('channel_name'))):
+            module.fail_json(msg='devices item %s needs address, serial_number, or recorder_address (or '
+                                 'recorder_serial_number) with channel_name.' % device['name'])
     client = hikcentral.HikCentralClient(params['host'], params['app_key'], params['app_secret'], port=params['port'],
                                          protocol=params['protocol'], validate_certs=params['validate_certs'],
                                          ca_path=params['ca_path'], timeout=params['timeout'],
                                          user_id=params['user_id'])
     try:
-        version = client.call(hikcentral.VERSION_PATH)
-        found = hikcentral.find(client.read_all(), params['devices'])
+        try:
+            version = client.call(hikcentral.VERSION_PATH)
+        except hikcentral.HikCentralError as exc:
+            if exc.code not in ('0x02401007', '8'):
+                raise
+            version = {}  # a partner not granted this one call (or a server without it) still reads the lists
+        cameras = any(d.get('channel_name') for d in params['devices'])
+        found = hikcentral.find(client.read_all(cameras=cameras), params['devices'])
     except hikcentral.HikCentralError as exc:
         module.fail_json(msg=str(exc), code=exc.code, http_status=exc.http_status, requests=client.calls)
     finally:

@@ -4,8 +4,8 @@ Every call is a JSON POST under /artemis whose signature is checked exactly (the
 headers X-Ca-Signature-Headers names, HMAC-SHA256 with the partner's secret, base64), with a timestamp within 15
 minutes and a nonce not seen within 15 minutes. Lists page (pageNo from 1, pageSize 1..500, data.total). An
 unknown path answers code "8" ("product version not supported"), as HikCentral does for a mistyped path. The
-read calls served: version, encoding devices (list and one by index code), cameras (list and one), regions. No
-call adds or removes anything: none is public.
+read calls served: version, encoding devices (list, one by index code, search by name), cameras (list, one,
+search by name), regions. No call adds or removes anything: none is public.
 
 This is an independent implementation from docs/cloud-apis.md; it does not import the collection.
 
@@ -123,6 +123,11 @@ class Central(object):
                 '/artemis/api/resource/v1/cameras/indexCode':
                     lambda d: self._one(self.cameras, 'cameraIndexCode', d.get('cameraIndexCode')),
                 '/artemis/api/resource/v1/regions': lambda d: self._page(self.regions, d),
+                # Searches by name only (docs/cloud-apis.md 7): an exact name, as no source says how they match.
+                '/artemis/api/resource/v1/encodeDevice/advance/encodeDeviceList':
+                    lambda d: self._page([r for r in self.devices if r['encodeDevName'] == d.get('encodeDevName')], d),
+                '/artemis/api/resource/v1/camera/advance/cameraList':
+                    lambda d: self._page([r for r in self.cameras if r['cameraName'] == d.get('cameraName')], d),
             }.get(path.split('?')[0])
             if handler is None:
                 return 200, dict(code='8', msg='product version not supported')

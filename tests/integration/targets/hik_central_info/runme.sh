@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hik_central_info against the simulated HikCentral Professional, at -vvv (no secret in the output); then the
-# decommission and audit playbooks with HikCentral configured: the devices it still holds are named in the
-# reports, and their own steps are not held up; HikCentral not answering is said in the reports and fails nothing.
+# decommission (whose cloud step takes cam-h2 out of a Hik-Connect for Teams account) and audit playbooks with
+# HikCentral configured: the devices it still holds are named in the reports, and their own steps are not held up;
+# HikCentral not answering is said in the reports and fails nothing.
 set -eux
 source ../setup_hiksim/hiksim.sh
 hiksim_start "$(pwd)/fleet.yml"
@@ -15,22 +16,35 @@ HIKCENTRAL_CERT="$(python -c 'import json,sys; print(json.loads(sys.argv[1])["ce
 export HIKCENTRAL_URL HIKCENTRAL_CERT
 set +x
 export HIKCENTRAL_APP_KEY=Hcp-Key-7 HIKCENTRAL_APP_SECRET=Hcp-Secret-7
+export HIK_CLOUD_APP_KEY=Teams-Key-9 HIK_CLOUD_APP_SECRET=Teams-Secret-9
 set -x
-secrets=(Hcp-Key-7 Hcp-Secret-7 Not-The-Hcp-Secret Sim-Admin-123)
+secrets=(Hcp-Key-7 Hcp-Secret-7 Not-The-Hcp-Secret Sim-Admin-123 Teams-Key-9 Teams-Secret-9)
+cloud_url="$(python -c 'import json,sys; print(json.load(open(sys.argv[1]))["cloud"])' "$HIKSIM_DIR/ready.json")"
 HIKSIM_PLAYBOOK_ARGS="-i $here/channel_names.yml" hiksim_playbook_vvv "$here/module.yml" "${secrets[@]}"
 
 hcp_host="$(python -c 'import sys,urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).hostname)' "$HIKCENTRAL_URL")"
 hcp_port="$(python -c 'import sys,urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).port)' "$HIKCENTRAL_URL")"
 hcp=(-e "decommission_hikcentral_host=$hcp_host" -e "decommission_hikcentral_port=$hcp_port"
      -e "decommission_hikcentral_ca_path=$HIKCENTRAL_CERT")
-ansible-playbook -i "$HIKSIM_INVENTORY" -i "$here/channel_names.yml" camops.hikvision.decommission \
+# The partner's credentials as role variables this time (not the environment), at -vvv: never in the output.
+printf 'decommission_hikcentral_app_key: Hcp-Key-7\ndecommission_hikcentral_app_secret: Hcp-Secret-7\n' > "$work/hcp-vars.yml"
+env -u HIKCENTRAL_APP_KEY -u HIKCENTRAL_APP_SECRET \
+ansible-playbook -vvv -i "$HIKSIM_INVENTORY" -i "$here/channel_names.yml" camops.hikvision.decommission \
+    -e @"$work/hcp-vars.yml" \
     -e decommission_targets=cameras -e "decommission_store_dir=$work/store" -e "decommission_report_dir=$work/reports" \
-    -e decommission_cloud=false "${hcp[@]}" > "$work/decommission.log" 2>&1 || { tail -60 "$work/decommission.log"; exit 1; }
+    -e decommission_cloud_provider=hik_connect_teams -e "decommission_cloud_api_url=$cloud_url" "${hcp[@]}" \
+    > "$work/decommission.log" 2>&1 || { tail -60 "$work/decommission.log"; exit 1; }
 grep -A 8 'PLAY RECAP' "$work/decommission.log"
 cat "$work/reports/summary-decommission.txt"
-python - "$work/reports" <<'PY'
-import json, os, sys
+python - "$work/reports" "$HIKSIM_CONTROL" <<'PY'
+import json, os, sys, urllib.request
 reports = sys.argv[1]
+# cam-h2 left the Teams account through the roles' cloud step (looked up, deleted, looked up again).
+cam2 = json.load(open(os.path.join(reports, 'devices', 'cam-h2.json')))
+assert 'deleted from the hik_connect_teams account' in cam2['changes'], cam2['changes']
+assert cam2['cloud']['account']['confirmed'] is True
+cloud = json.load(urllib.request.urlopen(sys.argv[2] + '/cloud'))
+assert [d['owner'] for d in cloud['devices'].values()] == [None], cloud['devices']
 record = lambda name: json.load(open(os.path.join(reports, 'devices', name + '.json')))
 summary = open(os.path.join(reports, 'summary-decommission.txt')).read()
 assert '2 still in HikCentral Professional: remove them there.' in summary, summary
@@ -46,6 +60,14 @@ assert run['counts']['still_in_hikcentral'] == 2 and 'decommission_hikcentral_ap
 print('decommission: cam-h1 and cam-h3 named as still in HikCentral, every camera done')
 PY
 
+# HikCentral not answering holds the decommission up neither: a check run says it was not checked, for every device.
+ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.decommission --check -e decommission_targets=cam-h4 \
+    -e "decommission_store_dir=$work/store" -e "decommission_report_dir=$work/reports" -e decommission_cloud=false \
+    -e "decommission_hikcentral_host=$hcp_host" -e decommission_hikcentral_port=9 > "$work/unchecked.log" 2>&1 \
+    || { tail -40 "$work/unchecked.log"; exit 1; }
+grep -q 'HikCentral Professional was not checked (each device says why).' "$work/unchecked.log"
+grep -q 'not checked in HikCentral Professional: HikCentral Professional 127.0.46.100:9' "$work/unchecked.log"
+
 # The audit: the recorder HikCentral holds gets the finding; HikCentral on a port where nothing answers fails
 # nothing and every device says it was not checked.
 ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.audit -e hik_targets=nvr-h -e "audit_report_dir=$work/audit" \
@@ -58,7 +80,7 @@ ansible-playbook -i "$HIKSIM_INVENTORY" camops.hikvision.audit -e hik_targets=nv
     || { tail -40 "$work/audit2.log"; exit 1; }
 cat "$work/audit2/audit.txt"
 grep -q "nvr-h .*not checked in HikCentral Professional: HikCentral Professional 127.0.46.100:9: POST /artemis/api/common/v1/version failed: it could not be reached." "$work/audit2/audit.txt"
-for log in "$work/decommission.log" "$work/audit.log" "$work/audit2.log"; do
+for log in "$work/decommission.log" "$work/unchecked.log" "$work/audit.log" "$work/audit2.log"; do
     for secret in "${secrets[@]}"; do
         if grep -n -F -e "$secret" "$log"; then
             echo "a secret appeared in $log" >&2

@@ -2,7 +2,7 @@
 
 from ansible_collections.camops.hikvision.plugins.filter.decommission import (
     FilterModule, decommission_host_record, decommission_record, decommission_run, decommission_secrets,
-    decommission_store_after, hikcentral_note, hikcentral_queries)
+    decommission_store_after, hikcentral_findings, hikcentral_note, hikcentral_queries)
 
 PRE = {'device': {'model': 'DS-2CD2146G2-ISU', 'serial_number': 'DS-1', 'device_type': 'IPCamera',
                   'firmware_version': 'V5.7.3', 'mac_address': 'aa:bb', 'extra': 'not copied'},
@@ -24,7 +24,8 @@ def test_the_filters_are_registered():
                                         'decommission_secrets': decommission_secrets,
                                         'decommission_store_after': decommission_store_after,
                                         'decommission_run': decommission_run, 'hikcentral_queries': hikcentral_queries,
-                                        'hikcentral_note': hikcentral_note}
+                                        'hikcentral_note': hikcentral_note,
+                                        'hikcentral_findings': hikcentral_findings}
 
 
 def result(**steps):
@@ -251,7 +252,7 @@ def test_the_run_counts_add_up_and_the_retry_carries_every_option_but_no_secret(
     run = decommission_run(options, '2026-12-03T10:00:00Z', False, records, ['decommission_new_password'],
                            retry_command='ansible-playbook -i inv camops.hikvision.decommission -e @r.yml')
     assert run['counts'] == {'devices': 5, 'ok': 2, 'failed': 1, 'unreachable': 1, 'skipped': 1, 'changed': 1,
-                             'already_done': 1, 'still_in_hikcentral': 0}
+                             'already_done': 1, 'still_in_hikcentral': 0, 'hikcentral_not_checked': 0}
     assert run['retry_hosts'] == ['c', 'd'] and run['run_id'] == '20261203T100000Z'
     assert run['retry'] == dict(options, decommission_targets='c,d')
     assert 'give them again' in run['retry_text'] and 'decommission_new_password' in run['retry_text']
@@ -301,11 +302,15 @@ def test_hikcentral_queries_and_notes():
     """What the roles ask HikCentral Professional for each host, and what a record says of its answer."""
     hostvars = {'cam-1': host(hik_channel_name='Gate', decommission_result=dict(result(), device={'serial_number': 'DS-X1'})),
                 'cam-2': dict(inventory_hostname='cam-2', hik_cloud_serial='F74021782'),
-                'nvr-1': dict(RECORDER, ansible_host='10.0.0.1')}
-    queries = hikcentral_queries([hostvars['cam-1'], hostvars['cam-2']], hostvars)
+                'cam-3': dict(inventory_hostname='cam-3', ansible_host='192.168.254.2', hik_poe=True,
+                              audit_info={'device': {'serial_number': 'DS-POE1'}}),
+                'nvr-1': dict(RECORDER, ansible_host='10.0.0.1', hik_serial='DS-NVR1')}
+    queries = hikcentral_queries([hostvars['cam-1'], hostvars['cam-2'], hostvars['cam-3']], hostvars)
     assert queries == [dict(name='cam-1', address='127.0.0.5', serial_number='DS-X1', recorder_address='10.0.0.1',
-                            channel_name='Gate'),
-                       dict(name='cam-2', address='cam-2', serial_number='F74021782')]
+                            recorder_serial_number='DS-NVR1', channel_name='Gate'),
+                       dict(name='cam-2', address='cam-2', serial_number='F74021782'),
+                       # A PoE camera is looked for by its serial only (the audit's read), never its address.
+                       dict(name='cam-3', serial_number='DS-POE1')]
     central = {'devices': {'cam-1': {'found': True, 'matched_by': 'recorder_channel',
                                      'device': {'name': 'NVR 1', 'area': 'North'},
                                      'camera': {'name': 'Gate', 'area': None}},
@@ -318,4 +323,12 @@ def test_hikcentral_queries_and_notes():
     record = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, central=central)
     assert record['hikcentral']['found'] and record['notes'][-1].startswith('still in HikCentral Professional')
     run = decommission_run({}, '', False, [record])
-    assert run['counts']['still_in_hikcentral'] == 1
+    assert run['counts']['still_in_hikcentral'] == 1 and run['counts']['hikcentral_not_checked'] == 0
+    unasked = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, central={'msg': 'no answer'})
+    counts = decommission_run({}, '', False, [unasked])['counts']
+    assert counts['still_in_hikcentral'] == 0 and counts['hikcentral_not_checked'] == 1
+    records = [dict(name='cam-1', findings=['extra users']), dict(name='cam-2', findings=[])]
+    assert hikcentral_findings(records, None) == records
+    assert [r['findings'] for r in hikcentral_findings(records, central)] == [
+        ['extra users', "still in HikCentral Professional as camera 'Gate' of 'NVR 1' in area 'North': remove it there"],
+        []]

@@ -322,3 +322,20 @@ def test_teams_reads_fields_nested_under_base_info():
     record = Canned('k', 's', region='eu').lookup('F74021782')
     assert (record.cloud_id, record.name, record.online) == ('x1', 'door', False)
     assert record.raw['category'] == 'encodingDevice'
+
+
+def test_teams_a_delete_whose_answer_was_lost_is_judged_by_the_lookup(cloud):
+    """The first delete's answer is lost (a timeout) and the retry is answered with an unknown code (the id is
+    gone): the device is gone, and the second lookup says so; the task does not fail."""
+    class LostAnswer(HikConnectTeams):
+        lost = False
+
+        def _send(self, path, data, write):
+            answer = HikConnectTeams._send(self, path, data, write)
+            if path.endswith('/devices/delete') and not self.lost:
+                self.lost = True
+                raise base.ServerError('no answer within 10 s', path=path)
+            return answer
+    provider = LostAnswer('tk', 'ts', api_url=cloud.url(), sleep=lambda s: None)
+    changed, account, dummy = base.absent(provider, 'TTT000001')
+    assert changed and account['confirmed'] and cloud.devices['TTT000001']['owner'] is None

@@ -69,7 +69,7 @@ def test_every_page_is_read_and_the_finder_finds_by_address_serial_and_recorder_
         dict(name='cam', serial_number=cam.serial_number),
         dict(name='lobby', serial_number='f74021782'),
         dict(name='bay', recorder_address=nvr.address, channel_name='Loading bay'),
-        dict(name='gate', recorder_address=nvr.address, channel_name='Gate'),  # two channels of that name
+        dict(name='gate', recorder_address=nvr.address, channel_name='gate '),  # two channels of that name
         dict(name='gone', address='192.0.2.99', serial_number='ZZZ999999'),
         dict(name='short', serial_number='F7402'),  # too short to be a serial: never a part match
     ])
@@ -78,7 +78,9 @@ def test_every_page_is_read_and_the_finder_finds_by_address_serial_and_recorder_
     assert found['cam']['matched_by'] == 'serial' and found['cam']['device']['online'] is False
     assert found['lobby']['device']['name'] == 'Lobby'
     assert found['bay']['matched_by'] == 'recorder_channel' and found['bay']['camera']['name'] == 'Loading bay'
-    assert not found['gate']['found'] and not found['gone']['found'] and not found['short']['found']
+    assert found['gate']['found'] is None and found['gate']['matched_by'] == 'ambiguous'
+    assert found['gate']['candidates'] == ['Gate', 'Gate'] and 'more than one device' in hcp.sentence(found['gate'])
+    assert not found['gone']['found'] and not found['short']['found']
     assert hcp.sentence(found['nvr']) == "still in HikCentral Professional as 'NVR North' in area 'North': remove it there"
     assert hcp.sentence(found['bay']) == ("still in HikCentral Professional as camera 'Loading bay' of 'NVR North' in "
                                           "area 'North': remove it there")
@@ -101,6 +103,10 @@ def test_an_unknown_path_is_code_8_and_a_bad_page_code_2(central):
     with pytest.raises(hcp.HikCentralError, match='code 2: a parameter was refused'):
         c.call(hcp.DEVICES_PATH, {'pageNo': 1, 'pageSize': 501})
     assert c.call(hcp.VERSION_PATH)['produceName'] == 'HikCentral Professional'
+    # The searches by name are served too (the finder does not use them: they search by name only).
+    found = c.call('/api/resource/v1/encodeDevice/advance/encodeDeviceList',
+                   {'pageNo': 1, 'pageSize': 10, 'encodeDevName': 'NVR North'})
+    assert found['total'] == 1 and found['list'][0]['encodeDevName'] == 'NVR North'
 
 
 def test_a_replayed_nonce_is_refused(central):
@@ -117,3 +123,46 @@ def test_no_answer_is_one_sentence():
     with pytest.raises(hcp.HikCentralError, match=r'^HikCentral Professional 127.0.2.219:9: POST /artemis/api/common'
                                                   r'/v1/version failed: it could not be reached\.$'):
         c.call(hcp.VERSION_PATH)
+
+
+def hcp_device(index, name, ip, code):
+    return dict(encodeDevIndexCode=str(index), encodeDevName=name, encodeDevIp=ip, encodeDevPort='8000',
+                encodeDevCode=code, status='1', regionIndexCode='2')
+
+
+def test_a_serial_is_the_label_s_9_characters_at_the_end_of_the_code_and_beats_the_address():
+    read = dict(regions=[dict(indexCode='2', name='North')], cameras=[], devices=[
+        hcp_device(1, 'NEW lobby cam', '10.0.0.5', 'DS-2CD2386G2-IU20250101AAWRG11111111'),
+        hcp_device(2, 'old lobby cam', '10.9.9.9', 'DS-2CD2386G2-IU20210101AAWRF74021782'),
+        hcp_device(3, 'ColorVu yard', '10.0.0.7', 'DS-2CD2T47G2-L20240101AAWRJ55555555'),
+        hcp_device(4, 'Remote NVR A', '203.0.113.9', 'DS-7608NXI-I2/8P20230101CCWRK11111111'),
+        hcp_device(5, 'Remote NVR B', '203.0.113.9', 'DS-7608NXI-I2/8P20230101CCWRK22222222'),
+    ])
+    found = hcp.find(read, [
+        # The departing camera's address now belongs to its replacement (another serial): not the replacement.
+        dict(name='departing', address='10.0.0.5', serial_number='DS-2CD2386G2-IU20210101AAWRF74021782'),
+        dict(name='short', serial_number='f74021782'),
+        # A model that ends in -L followed by a date is not a serial.
+        dict(name='model-part', serial_number='L20240101'),
+        dict(name='nvr-b', address='203.0.113.9', serial_number='K22222222'),
+        dict(name='nat', address='203.0.113.9'),
+        dict(name='address-only', address='10.0.0.7'),
+    ])
+    assert found['departing']['matched_by'] == 'serial' and found['departing']['device']['name'] == 'old lobby cam'
+    assert found['short']['device']['name'] == 'old lobby cam'
+    assert not found['model-part']['found']
+    assert found['nvr-b']['device']['name'] == 'Remote NVR B'
+    assert found['nat']['found'] is None and found['nat']['candidates'] == ['Remote NVR A', 'Remote NVR B']
+    assert found['address-only']['matched_by'] == 'address'
+    replaced = hcp.find(read, [dict(name='x', address='10.0.0.5', serial_number='ZZZ000001')])['x']
+    assert not replaced['found']  # another serial at that address is another device
+
+
+def test_a_list_without_a_total_is_read_while_pages_are_full():
+    class Paged(hcp.HikCentralClient):
+        def call(self, api_path, body=None):
+            self.calls += 1
+            size = {1: 500, 2: 500, 3: 12}.get(body['pageNo'], 0)
+            return dict(list=[dict(n=i) for i in range(size)])
+    client = Paged('127.0.0.1', 'k', 's', protocol='http')
+    assert len(list(client.pages(hcp.DEVICES_PATH))) == 1012 and client.calls == 3
