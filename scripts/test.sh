@@ -141,6 +141,15 @@ PY
         ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t filter "$fqcn" | grep -q 'RETURN VALUES'
         echo "ansible-doc -t filter $fqcn: ok"
     done
+    # The Galaxy and Automation Hub import check (galaxy-importer, with its own ansible-lint run) on the tarball.
+    mkdir -p "$WORK/importer"
+    (cd "$WORK/importer" && python -m galaxy_importer.main "$tarball" > "$WORK/importer/import.log" 2>&1) \
+        || { cat "$WORK/importer/import.log"; return 1; }
+    if grep -E '^(WARNING|ERROR)' "$WORK/importer/import.log" || ! grep -q 'Importer processing completed successfully' "$WORK/importer/import.log"; then
+        cat "$WORK/importer/import.log"
+        return 1
+    fi
+    echo "galaxy-importer $(python -c 'import importlib.metadata as m; print(m.version("galaxy-importer"))'): the import completed without a warning"
     # The inventory plugin's documentation renders (ansible-doc exits 0 for a plugin it does not find).
     ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc --json -t inventory camops.hikvision.recorders \
         | python -c "import json,sys; d=json.load(sys.stdin)['camops.hikvision.recorders']; assert d['doc']['options']['recorders'] and d['examples']"
