@@ -41,3 +41,14 @@ def fleet(profiles, tmp_path_factory):
                 profiles=profiles).start()
     yield SimFleet(sim)
     sim.stop()
+
+
+@pytest.fixture()
+def clean_fleet(fleet):
+    """Every device of the module's fleet without faults, unlocked, its counters at zero (tests that count requests
+    use it, through ``pytestmark = pytest.mark.usefixtures('clean_fleet')``)."""
+    for device in fleet.fleet.devices.values():
+        device.set_faults(None)
+        device.seed(dict(unlock=True))
+        device.reset_counters()
+    return fleet

@@ -311,6 +311,36 @@ class CloudProvider(object):
         self.session.close()
 
 
+class ErrorCodeProvider(CloudProvider):
+    """The Hik-Partner Pro and Hik-Connect for Teams style: JSON bodies, a token from ``token_path`` with
+    ``appKey``/``secretKey``, the token in a header of every later call (``token_header``), and the envelope
+    ``{"errorCode": "0", "message": ..., "data": ...}`` whose codes ``errors`` maps to the normalised errors."""
+
+    token_path = None
+    errors = {}
+
+    def token_header(self):
+        raise NotImplementedError
+
+    def _fetch_token(self):
+        data = self._decode(self.token_path, self._http(self.token_path, False, json={
+            'appKey': self.app_key, 'secretKey': self.app_secret})) or {}
+        return data.get('accessToken'), data.get('areaDomain')
+
+    def _send(self, path, data, write):
+        return self._decode(path, self._http(path, write, json=data if data is not None else {},
+                                             headers=self.token_header()))
+
+    def _decode(self, path, body):
+        if not isinstance(body, dict) or 'errorCode' not in body:
+            raise CloudError('%s answered without an errorCode.' % self._where(path), path=path)
+        code = str(body['errorCode'])
+        self.note(code)
+        if code != '0':
+            self._raise(self.errors, code, body.get('message'), path)
+        return body.get('data')
+
+
 def absent(provider, serial, remove_shares=True, check_mode=False, fail_if_not_owner=False):
     """Take ``serial`` out of the provider's account: the idempotent algorithm of docs/cloud-apis.md 9.2.
 

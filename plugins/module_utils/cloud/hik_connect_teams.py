@@ -23,8 +23,10 @@ ERRORS = {
 CATEGORY = 'encodingDevice'  # cameras, NVRs and DVRs
 
 
-class HikConnectTeams(base.CloudProvider):
+class HikConnectTeams(base.ErrorCodeProvider):
     name = 'hik_connect_teams'
+    token_path = '/api/hccgw/platform/v1/token/get'
+    errors = ERRORS
     hosts = {'eu': 'https://ieu.hikcentralconnect.com', 'us': 'https://ius.hikcentralconnect.com',
              'sa': 'https://isa.hikcentralconnect.com', 'sgp': 'https://isgp.hikcentralconnect.com',
              'ru': 'https://hikcentralconnectru.com'}
@@ -33,24 +35,8 @@ class HikConnectTeams(base.CloudProvider):
     min_interval = 0.22  # 5 requests a second, with a margin for the network's jitter
     page_size = 500
 
-    def _fetch_token(self):
-        path = '/api/hccgw/platform/v1/token/get'
-        data = self._decode(path, self._http(path, False, json={'appKey': self.app_key,
-                                                                'secretKey': self.app_secret})) or {}
-        return data.get('accessToken'), data.get('areaDomain')
-
-    def _send(self, path, data, write):
-        return self._decode(path, self._http(path, write, json=data if data is not None else {},
-                                             headers={'Token': self.token}))
-
-    def _decode(self, path, body):
-        if not isinstance(body, dict) or 'errorCode' not in body:
-            raise base.CloudError('%s answered without an errorCode.' % self._where(path), path=path)
-        code = str(body['errorCode'])
-        self.note(code)
-        if code != '0':
-            self._raise(ERRORS, code, body.get('message'), path)
-        return body.get('data')
+    def token_header(self):
+        return {'Token': self.token}
 
     # -- the provider interface ------------------------------------------------------------------
 

@@ -34,32 +34,17 @@ ERRORS = {
 SITE_NOT_SHARED = 'LAP008087'
 
 
-class HikPartnerPro(base.CloudProvider):
+class HikPartnerPro(base.ErrorCodeProvider):
     name = 'hik_partner_pro'
+    token_path = '/api/hpcgw/v1/token/get'
+    errors = ERRORS
     hosts = {'global': 'https://api.hik-partner.com', 'ru': 'https://api.hik-partnerru.com'}
     default_region = 'global'
     known_domains = ('hik-partner.com', 'hik-partnerru.com')
     page_size = 50
 
-    def _fetch_token(self):
-        path = '/api/hpcgw/v1/token/get'
-        data = self._decode(path, self._http(path, False, json={'appKey': self.app_key,
-                                                                'secretKey': self.app_secret})) or {}
-        return data.get('accessToken'), data.get('areaDomain')
-
-    def _send(self, path, data, write):
-        body = self._http(path, write, json=data if data is not None else {},
-                          headers={'Authorization': 'Bearer %s' % self.token})
-        return self._decode(path, body)
-
-    def _decode(self, path, body):
-        if not isinstance(body, dict) or 'errorCode' not in body:
-            raise base.CloudError('%s answered without an errorCode.' % self._where(path), path=path)
-        code = str(body['errorCode'])
-        self.note(code)
-        if code != '0':
-            self._raise(ERRORS, code, body.get('message'), path)
-        return body.get('data')
+    def token_header(self):
+        return {'Authorization': 'Bearer %s' % self.token}
 
     def _pages(self, path, data):
         page = 1

@@ -46,11 +46,11 @@ PY
 # The sources. dvr-s's own password is vaulted in the source; it serves HTTPS with a certificate of its own.
 dvr_cert="$(control GET /devices/dvr-s | python -c "import json,sys; print(json.load(sys.stdin)['certificate'])")"
 vaulted="$(ansible-vault encrypt_string 'Dvr-Pass-456' 2>/dev/null)"
-cat > "$work/fleet.hikvision.yml" <<YAML
-plugin: camops.hikvision.recorders
-port: 18110
-camera_port: 18110
-refused_password_dir: $work/refused
+# Both sources' common part: the plugin, the ports, the memory, and the two recorders that can be read.
+readable_source() {  # readable_source FILE [SOURCE LINES]: the common part, the lines given, then the two recorders
+    printf 'plugin: camops.hikvision.recorders\nport: 18110\ncamera_port: 18110\nrefused_password_dir: %s\n%s\n' \
+        "$work/refused" "${2:-}" > "$1"
+    cat >> "$1" <<YAML
 recorders:
   - {host: 127.0.41.1, name: nvr-n, site: north}
   - host: 127.0.42.1
@@ -59,6 +59,10 @@ recorders:
     protocol: https
     ca_path: $dvr_cert
     password: $vaulted
+YAML
+}
+readable_source "$work/fleet.hikvision.yml"
+cat >> "$work/fleet.hikvision.yml" <<YAML
   - {host: 127.0.43.1, name: nvr-wrong, site: east, password: Not-The-Password-1}
   - {host: 127.0.44.1, name: nvr-locked, site: east}
   - {host: 127.0.45.1, name: nvr-gone, site: east, timeout: 3}
@@ -131,23 +135,7 @@ said 'unknown key(s) prot' "$work/bad.err"
 [ "$(counter nvr-n requests)" -eq "$before" ]
 
 # The cache: the second read sends nothing.
-cat > "$work/ok.hikvision.yml" <<YAML
-plugin: camops.hikvision.recorders
-port: 18110
-camera_port: 18110
-refused_password_dir: $work/refused
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: $work/cache
-recorders:
-  - {host: 127.0.41.1, name: nvr-n, site: north}
-  - host: 127.0.42.1
-    name: dvr-s
-    site: south
-    protocol: https
-    ca_path: $dvr_cert
-    password: $vaulted
-YAML
+readable_source "$work/ok.hikvision.yml" "$(printf 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s' "$work/cache")"
 ansible-inventory -i "$work/ok.hikvision.yml" --list > "$work/cached1.json"
 before="$(counter nvr-n requests)"
 ansible-inventory -i "$work/ok.hikvision.yml" --list > "$work/cached2.json"

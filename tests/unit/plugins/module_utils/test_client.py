@@ -17,12 +17,7 @@ def client_for(fleet, name, password=PASSWORD, **kwargs):
     return ISAPIClient(device.address, 'admin', password, port=device.port, **kwargs)
 
 
-@pytest.fixture(autouse=True)
-def clean(fleet):
-    for device in fleet.fleet.devices.values():
-        device.set_faults(None)
-        device.seed(dict(unlock=True))
-        device.reset_counters()
+pytestmark = pytest.mark.usefixtures('clean_fleet')
 
 
 def test_digest_session_reuses_nonce_and_connection(fleet):

@@ -12,12 +12,7 @@ from ansible_collections.camops.hikvision.tests.unit.sim import CAPTURES, PASSWO
 RECORDER_CAPTURES = [name for name in CAPTURES if name.startswith(('DS-7', 'iDS-7'))]
 
 
-@pytest.fixture(autouse=True)
-def clean(fleet):
-    for device in fleet.fleet.devices.values():
-        device.set_faults(None)
-        device.seed(dict(unlock=True))
-        device.reset_counters()
+pytestmark = pytest.mark.usefixtures('clean_fleet')
 
 
 def entry_for(fleet, name, **kwargs):
