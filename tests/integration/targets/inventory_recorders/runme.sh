@@ -150,6 +150,21 @@ cat "$work/audit/audit.txt"
 grep -q "SKIPPED: not read: not reachable from the controller (hik_reachable is false: a camera on nvr-n's PoE network)" \
     "$work/audit/audit.txt"
 
+# The transfer of the PoE camera: not contacted either, reported as skipped, no hand-over sheet, nothing stored.
+ansible-playbook -i "$work/ok.hikvision.yml" camops.hikvision.transfer -e transfer_targets=poe_cameras \
+    -e "transfer_store_dir=$work/transfer-store" -e "transfer_report_dir=$work/transfer" \
+    -e transfer_new_admin_password=New-Owner-Pass-1 > "$work/transfer.log" 2>&1 || { tail -40 "$work/transfer.log"; exit 1; }
+python - "$work" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+record = json.load(open(os.path.join(work, 'transfer', 'devices', 'nvr-n-ch03.json')))
+assert record['status'] == 'skipped' and record['verified'] is False, record
+assert "a camera on nvr-n's PoE network" in ' '.join(record['notes']), record['notes']
+assert not os.path.exists(os.path.join(work, 'transfer', 'handover', 'nvr-n-ch03.txt'))
+assert not os.path.exists(os.path.join(work, 'transfer-store', 'nvr-n-ch03.yml'))
+print('transfer: the PoE camera skipped, not contacted, no sheet, nothing stored')
+PY
+
 # Every camera behind nvr-n, and only those: the recorder's group holds nvr-n and its cameras; nvr-n has their
 # channels removed and is not itself decommissioned.
 decommission() {
