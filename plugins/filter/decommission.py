@@ -271,9 +271,7 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     })
     if central is not None:
         record['hikcentral'] = hikcentral_record(central, name)
-        note = hikcentral_note(central, name)
-        if note:
-            record['notes'].extend(note)
+        record['notes'].extend(_hikcentral_note(record['hikcentral']))
     return record
 
 
@@ -330,7 +328,10 @@ def hikcentral_record(central, name):
 def hikcentral_note(central, name):
     """The report's note for a device HikCentral Professional still holds (or could not be asked about): a list
     of at most one sentence."""
-    record = hikcentral_record(central, name)
+    return _hikcentral_note(hikcentral_record(central, name))
+
+
+def _hikcentral_note(record):
     if not record['checked']:
         return ['not checked in HikCentral Professional: %s' % record['error']]
     sentence = hikcentral.sentence(record)

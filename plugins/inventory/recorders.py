@@ -240,14 +240,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._populate(built, strict, path)
 
     def _defaults(self):
-        """The source-wide options, and the recorder entries, with vaulted passwords decrypted (for the reads only;
-        copies, so the plugin's options keep what the source said)."""
+        """The source-wide options, a vaulted password decrypted (for the reads only)."""
         defaults = dict((key, self.get_option(key)) for key in _DEFAULT_KEYS)
         if defaults.get('password') is not None:
             defaults['password'] = to_text(defaults['password'])
         return defaults
 
     def _entries(self):
+        """The recorder entries, vaulted passwords decrypted in copies (the plugin's options keep what the source
+        said)."""
         entries = []
         for entry in self.get_option('recorders') or []:
             if isinstance(entry, dict):
@@ -271,17 +272,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             group_names[group] = name
         for name in sorted(set(group_names.values())):
             self.inventory.add_group(name)
-        for host, host_vars in built['hosts'].items():
+        # What a device said is never a template (ansible-core 2.19 untrusts it by itself, 2.16 does not).
+        hosts = dict((host, dict((key, wrap_var(value)) for key, value in host_vars.items()))
+                     for host, host_vars in built['hosts'].items())
+        for host, host_vars in hosts.items():
             self.inventory.add_host(host)
             for key, value in host_vars.items():
-                # What a device said is never a template (ansible-core 2.19 untrusts it by itself, 2.16 does not).
-                self.inventory.set_variable(host, key, wrap_var(value))
+                self.inventory.set_variable(host, key, value)
         for group, members in built['groups'].items():
             for host in members:
                 self.inventory.add_child(group_names[group], host)
-        for host, host_vars in built['hosts'].items():
+        for host, host_vars in hosts.items():
             # Constructed features, as every inventory plugin offers them (the documented Constructable methods).
-            host_vars = wrap_var(host_vars)
             self._set_composite_vars(self.get_option('compose'), host_vars, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option('groups'), host_vars, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), host_vars, host, strict=strict)

@@ -67,10 +67,10 @@ _HOST_NAME = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0
                         r'(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$')
 
 
-def host_problem(host):
-    """Why ``host`` is not a device address (an IP address or an ASCII host name, nothing else), or None."""
+def host_problem(host, what='device'):
+    """Why ``host`` is not the address of a ``what`` (an IP address or an ASCII host name, nothing else), or None."""
     if host is None or not host.strip():
-        return 'host must not be empty; give the device\'s IP address or host name.'
+        return 'host must not be empty; give the %s\'s IP address or host name.' % what
     try:
         ipaddress.ip_address(host[1:-1] if host.startswith('[') and host.endswith(']') else host)
         return None
@@ -82,16 +82,17 @@ def host_problem(host):
             'the port option), got %r.' % host)
 
 
-def connection_problem(params):
-    """Why the connection options cannot work, in one sentence, or None."""
-    problem = host_problem(params['host'])
+def connection_problem(params, what='device'):
+    """Why the connection options cannot work, in one sentence, or None. ``params`` has host, port and timeout,
+    and may have nonce_max_uses, username and password (a ``what`` other than a device: a HikCentral server)."""
+    problem = host_problem(params['host'], what)
     if problem:
         return problem
     if params['timeout'] <= 0:
         return 'timeout must be a positive number of seconds, got %s.' % params['timeout']
     if params['port'] is not None and not 0 < params['port'] < 65536:
         return 'port must be between 1 and 65535, got %s.' % params['port']
-    if params['nonce_max_uses'] is not None and params['nonce_max_uses'] < 1:
+    if params.get('nonce_max_uses') is not None and params['nonce_max_uses'] < 1:
         return 'nonce_max_uses must be at least 1, got %s.' % params['nonce_max_uses']
     for option in ('username', 'password'):
         problem = users_mod.ascii_problem(params.get(option), option)

@@ -211,20 +211,16 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.camops.hikvision.plugins.module_utils import hikcentral
 from ansible_collections.camops.hikvision.plugins.module_utils import specs
-from ansible_collections.camops.hikvision.plugins.module_utils.runner import host_problem
+from ansible_collections.camops.hikvision.plugins.module_utils.runner import connection_problem
 
 
 def run(module):
     params = module.params
     if not hikcentral.HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
-    problem = host_problem(params['host'])
+    problem = connection_problem(params, what='HikCentral server')
     if problem:
-        module.fail_json(msg=problem.replace("device's", "HikCentral server's"))
-    if params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds, got %s.' % params['timeout'])
-    if params['port'] is not None and not 0 < params['port'] < 65536:
-        module.fail_json(msg='port must be between 1 and 65535, got %s.' % params['port'])
+        module.fail_json(msg=problem)
     names = [d['name'] for d in params['devices']]
     if len(set(names)) != len(names):
         module.fail_json(msg='each of devices needs a name of its own; %s is given twice.'

@@ -30,6 +30,12 @@ PY
 said() {  # said TEXT FILE: TEXT is in FILE, whatever the line breaks (ansible-core 2.16 wraps its warnings)
     tr -s ' \n' '  ' < "$2" | grep -q -F -e "$1"
 }
+refused() {  # refused SOURCE: ansible-inventory fails on SOURCE; its error output goes to SOURCE.err
+    local rc=0
+    ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true ansible-inventory -i "$1" --list > /dev/null 2> "$1.err" || rc=$?
+    cat "$1.err"
+    [ "$rc" -ne 0 ]
+}
 counter() {  # counter DEVICE NAME
     control GET "/devices/$1/counters" | python -c "import json,sys; print(json.load(sys.stdin)['$2'])"
 }
@@ -101,11 +107,8 @@ grep -q -F "yard {{ lookup('ansible.builtin.pipe', 'touch PWNED') }}" "$work/uns
 # Two recorders whose names make one group name are refused: one's cameras would join a run meant for the other's.
 printf 'plugin: camops.hikvision.recorders\nport: 18110\nrefused_password_dir: %s\nrecorders:\n  - {host: 127.0.41.1, name: nvr-n}\n  - {host: 127.0.42.1, name: nvr.n, protocol: https, ca_path: %s}\n' \
     "$work/refused" "$dvr_cert" > "$work/clash.hikvision.yml"
-rc=0
-ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true ansible-inventory -i "$work/clash.hikvision.yml" --list \
-    > /dev/null 2> "$work/clash.err" || rc=$?
-[ "$rc" -ne 0 ]
-said "both make the group name recorder_nvr_n" "$work/clash.err"
+refused "$work/clash.hikvision.yml"
+said "both make the group name recorder_nvr_n" "$work/clash.hikvision.yml.err"
 
 # The next read does not send the refused password again.
 ansible-inventory -i "$work/fleet.hikvision.yml" --graph > "$work/graph.txt" 2> "$work/graph.err"
@@ -116,22 +119,14 @@ python "$here/check.py" graph "$work/graph.txt"
 
 # strict: a recorder that cannot be read fails the inventory.
 { cat "$work/fleet.hikvision.yml"; echo 'strict: true'; } > "$work/strict.hikvision.yml"
-rc=0
-ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true ansible-inventory -i "$work/strict.hikvision.yml" --list \
-    > /dev/null 2> "$work/strict.err" || rc=$?
-cat "$work/strict.err"
-[ "$rc" -ne 0 ]
-said 'could not be read (strict)' "$work/strict.err"
+refused "$work/strict.hikvision.yml"
+said 'could not be read (strict)' "$work/strict.hikvision.yml.err"
 
 # A source that can never work is refused before any request.
 before="$(counter nvr-n requests)"
 printf 'plugin: camops.hikvision.recorders\nrecorders:\n  - {host: 127.0.41.1, prot: https}\n' > "$work/bad.hikvision.yml"
-rc=0
-ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true ansible-inventory -i "$work/bad.hikvision.yml" --list \
-    > /dev/null 2> "$work/bad.err" || rc=$?
-cat "$work/bad.err"
-[ "$rc" -ne 0 ]
-said 'unknown key(s) prot' "$work/bad.err"
+refused "$work/bad.hikvision.yml"
+said 'unknown key(s) prot' "$work/bad.hikvision.yml.err"
 [ "$(counter nvr-n requests)" -eq "$before" ]
 
 # The cache: the second read sends nothing.
