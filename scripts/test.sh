@@ -1,26 +1,50 @@
 #!/usr/bin/env bash
-# Run every test of the collection: ansible-test sanity, unit tests, integration targets against the
-# simulator, the conformance suite over every real device profile, the integration targets and the
-# conformance suite's base stage again on the lowest ansible-core the collection claims (every profile as
-# captured, through ansible-core; the variants exercise the collection's own parsing, which does not change with
-# ansible-core, and run once, to keep CI inside its 20 minutes), ansible-lint (production
-# profile), changelog lint, and build/install/ansible-doc of the tarball.
-# Usage: scripts/test.sh [stage ...]   (stages: sanity units mutation integration conformance sanity-lowest
-#        integration-lowest conformance-lowest lint changelog build)
-# HIK_TARGETS="hik_user ..." limits the integration stages to those targets.
+# Run every test of the collection, on every ansible-core it claims (meta/runtime.yml: 2.16 to 2.19). What runs
+# on which version, and why:
+#   2.19 (.venv, the newest, the one the demo uses): everything: ansible-test sanity, unit tests, the mutation
+#        check of the safety logic, every integration target against the simulator, the conformance suite over
+#        every real device profile and its variants, the browser check of the HTML reports, ansible-lint
+#        (production profile), changelog lint, and build/install/ansible-doc/galaxy-importer/ansible-builder of
+#        the tarball.
+#   2.16, 2.17, 2.18: ansible-test sanity (pylint only on 2.16: the same checks of the same code with the pylint
+#        each ansible-test pins; 2.16 and 2.19 bracket the others, and it takes 30 s of a version's 45),
+#        unit tests, and the integration targets that run the roles and
+#        playbooks (ROLE_TARGETS below: the decommission, audit and transfer playbooks through ansible-playbook and
+#        ansible-runner, the safety cases, the inventory plugin), which go through every layer ansible-core
+#        provides: templating and its trust rules, module_defaults and the action group, the action plugins
+#        and the in-process runner, check and diff mode, set_stats, retry files, the inventory plugin API.
+#        The module targets and the conformance suite exercise the collection's own parsing and planning
+#        against the simulator and the device profiles, which do not change with ansible-core; they run on
+#        2.19 only, to keep CI inside its 20 minutes (every extra version's run of them costs about 6 minutes).
+# Usage: scripts/test.sh [stage ...]   (stages: sanity units mutation integration conformance browser lint
+#        changelog build, and sanity, units, roles, integration or conformance with -2.16, -2.17 or -2.18 to run
+#        them on that ansible-core, in .venv-X.Y made by scripts/bootstrap.sh --core X.Y)
+# The browser stage renders the HTML reports of the demo fleet in headless Chromium and reads them back
+# (tests/browser); its screenshots stay in tests/output/browser/ of the checkout.
+# HIK_TARGETS="hik_user ..." limits the integration and roles stages to those targets.
 # The integration and conformance stages fail on any deprecation warning, on every ansible-core they run.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGES=("$@")
-[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units mutation integration conformance sanity-lowest integration-lowest
-                                    conformance-lowest lint changelog build)
-case " ${STAGES[*]} " in
-    *-lowest*) bash "$ROOT/scripts/bootstrap.sh" --lowest || exit 1 ;;
-    *) bash "$ROOT/scripts/bootstrap.sh" || exit 1 ;;
-esac
+[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units mutation integration conformance browser
+                                    sanity-2.16 units-2.16 roles-2.16 sanity-2.17 units-2.17 roles-2.17
+                                    sanity-2.18 units-2.18 roles-2.18 lint changelog build)
+# The lowest ansible-core the collection claims (meta/runtime.yml).
+LOWEST=2.16
+ROLE_TARGETS=(playbook_decommission playbook_audit playbook_safety awx_runner inventory_recorders)
+# The other ansible-core versions the stages name, each in its own venv (.venv-X.Y).
+CORES=()
+for stage in "${STAGES[@]}"; do
+    case "$stage" in
+        *-2.1[0-9]) version="${stage##*-}"; case " ${CORES[*]-} " in *" $version "*) ;; *) CORES+=("$version") ;; esac ;;
+    esac
+done
+core_args=()
+for version in ${CORES[@]+"${CORES[@]}"}; do core_args+=(--core "$version"); done
+case " ${STAGES[*]} " in *" browser "*) core_args+=(--browser) ;; esac
+bash "$ROOT/scripts/bootstrap.sh" ${core_args[@]+"${core_args[@]}"} || exit 1
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
-LOWEST_PATH="$ROOT/.venv-lowest/bin:$PATH"
 read -r -a TARGETS <<< "${HIK_TARGETS:-}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/camops-test.XXXXXX")"
@@ -35,7 +59,8 @@ mkdir -p "$COLL"
 # reachable here; an equivalent offline stand-in goes where it looks first.
 # Each ansible-core version looks for its own pip version's script (the lowest one's too).
 mkdir -p "$HOME/.ansible/test/cache"
-for py in python "$ROOT/.venv-lowest/bin/python"; do
+for py in python ${CORES[@]+"${CORES[@]/#/$ROOT/.venv-}"}; do
+    [ "$py" = python ] || py="$py/bin/python"
     command -v "$py" >/dev/null 2>&1 || continue
     pip_version="$("$py" - <<'PY'
 import os, re, ansible_test
@@ -80,8 +105,18 @@ stage_integration() {
     no_deprecations tests/output/ansible-logs
 }
 
-stage_integration_lowest() {
-    PATH="$LOWEST_PATH" stage_integration
+# The integration targets that run the roles and playbooks (HIK_TARGETS, when set, still limits them).
+stage_roles() {
+    local -a TARGETS=("${ROLE_TARGETS[@]}")
+    [ -z "${HIK_TARGETS:-}" ] || read -r -a TARGETS <<< "$HIK_TARGETS"
+    stage_integration
+}
+
+# A stage on another ansible-core: its venv's commands first on PATH.
+on_core() {
+    local version="$1"
+    shift
+    PATH="$ROOT/.venv-$version/bin:$PATH" "$@"
 }
 
 no_deprecations() {
@@ -102,7 +137,6 @@ stage_build() {
     tarball="$(ls "$WORK"/dist/camops-hikvision-*.tar.gz)"
     echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
     ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-galaxy collection install --offline --force "$tarball" -p "$WORK/installed" >/dev/null
-    local module fqcn
     python - <<'PY'
 import glob, os, yaml
 modules = sorted(os.path.basename(p)[:-3] for p in glob.glob('plugins/modules/*.py')
@@ -111,21 +145,24 @@ group = sorted(yaml.safe_load(open('meta/runtime.yml'))['action_groups']['isapi'
 assert group == modules, 'action group isapi %s != device modules %s' % (group, modules)
 print('action group isapi holds every device module: %s' % ', '.join(modules))
 PY
-    for module in plugins/modules/*.py; do
-        fqcn="camops.hikvision.$(basename "$module" .py)"
-        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc --json "$fqcn" > "$WORK/doc.json"
-        python - "$fqcn" "$WORK/doc.json" <<'PY'
+    # Every module's documentation, in one ansible-doc call each way (JSON and the text a user reads).
+    local -a fqcns=()
+    local module
+    for module in plugins/modules/*.py; do fqcns+=("camops.hikvision.$(basename "$module" .py)"); done
+    ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc --json "${fqcns[@]}" > "$WORK/doc.json"
+    python - "$WORK/doc.json" "${fqcns[@]}" <<'PY'
 import json, sys
-fqcn, path = sys.argv[1], sys.argv[2]
-data = json.load(open(path))
-doc = data.get(fqcn) or {}
-assert doc.get('doc', {}).get('short_description'), '%s: ansible-doc rendered no documentation' % fqcn
-assert doc.get('examples'), '%s: no EXAMPLES' % fqcn
-assert doc.get('return'), '%s: no RETURN' % fqcn
-print('ansible-doc %s: ok' % fqcn)
+data = json.load(open(sys.argv[1]))
+for fqcn in sys.argv[2:]:
+    doc = data.get(fqcn) or {}
+    assert doc.get('doc', {}).get('short_description'), '%s: ansible-doc rendered no documentation' % fqcn
+    assert doc.get('examples'), '%s: no EXAMPLES' % fqcn
+    assert doc.get('return'), '%s: no RETURN' % fqcn
+    print('ansible-doc %s: ok' % fqcn)
 PY
-        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc "$fqcn" > /dev/null
-    done
+    ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc "${fqcns[@]}" > "$WORK/doc.txt"
+    [ "$(grep -c 'RETURN VALUES' "$WORK/doc.txt")" -eq ${#fqcns[@]} ] \
+        || { echo "ansible-doc's text does not show RETURN VALUES for every module"; return 1; }
     # The execution environment (ee/): what ansible-builder finds in the installed collection, and the build
     # context it writes for ee/execution-environment.yml with the tarball. No image is built: there is no
     # container engine here.
@@ -136,11 +173,12 @@ PY
         --output-filename Containerfile >/dev/null
     python tests/utils/check_ee.py "$WORK/introspect.txt" "$WORK/ee-context" "$(basename "$tarball")"
     local filter
-    for filter in plugins/filter/*.yml; do
-        fqcn="camops.hikvision.$(basename "$filter" .yml)"
-        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t filter "$fqcn" | grep -q 'RETURN VALUES'
-        echo "ansible-doc -t filter $fqcn: ok"
-    done
+    fqcns=()
+    for filter in plugins/filter/*.yml; do fqcns+=("camops.hikvision.$(basename "$filter" .yml)"); done
+    ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t filter "${fqcns[@]}" > "$WORK/filters.txt"
+    [ "$(grep -c 'RETURN VALUES' "$WORK/filters.txt")" -eq ${#fqcns[@]} ] \
+        || { echo "ansible-doc -t filter does not show RETURN VALUES for every filter"; return 1; }
+    echo "ansible-doc -t filter: ok for ${fqcns[*]}"
     # The Galaxy and Automation Hub import check (galaxy-importer, with its own ansible-lint run) on the tarball.
     mkdir -p "$WORK/importer"
     (cd "$WORK/importer" && python -m galaxy_importer.main "$tarball" > "$WORK/importer/import.log" 2>&1) \
@@ -155,24 +193,30 @@ PY
         | python -c "import json,sys; d=json.load(sys.stdin)['camops.hikvision.recorders']; assert d['doc']['options']['recorders'] and d['examples']"
     echo "ansible-doc -t inventory camops.hikvision.recorders: ok"
     local role
-    for role in roles/*/; do
-        fqcn="camops.hikvision.$(basename "$role")"
-        ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t role "$fqcn" | grep -q 'ENTRY POINT: .*main'
-        echo "ansible-doc -t role $fqcn: ok"
-    done
+    fqcns=()
+    for role in roles/*/; do fqcns+=("camops.hikvision.$(basename "$role")"); done
+    ANSIBLE_COLLECTIONS_PATH="$WORK/installed" ansible-doc -t role "${fqcns[@]}" > "$WORK/roles.txt"
+    [ "$(grep -c 'ENTRY POINT: .*main' "$WORK/roles.txt")" -eq ${#fqcns[@]} ] \
+        || { echo "ansible-doc -t role does not show the main entry point of every role"; return 1; }
+    echo "ansible-doc -t role: ok for ${fqcns[*]}"
 }
 
+SANITY=(ansible-test sanity --python 3.11 --color no --exclude tests/simulator/hiksim/profiles/)
+UNITS=(ansible-test units --python 3.11 --color no)
 for stage in "${STAGES[@]}"; do
     case "$stage" in
-        sanity) run_stage sanity ansible-test sanity --python 3.11 --color no --exclude tests/simulator/hiksim/profiles/ ;;
-        sanity-lowest) run_stage sanity-lowest env PATH="$LOWEST_PATH" ansible-test sanity --python 3.11 --color no \
-                           --exclude tests/simulator/hiksim/profiles/ ;;
-        units) run_stage units ansible-test units --python 3.11 --color no ;;
+        sanity) run_stage sanity "${SANITY[@]}" ;;
+        units) run_stage units "${UNITS[@]}" ;;
         mutation) run_stage mutation python tests/mutation/run.py ;;
         integration) run_stage integration stage_integration ;;
         conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs --both-paths ;;
-        integration-lowest) run_stage integration-lowest stage_integration_lowest ;;
-        conformance-lowest) run_stage conformance-lowest env PATH="$LOWEST_PATH" python tests/conformance/conformance.py --stage base ;;
+        sanity-2.1[0-9]) if [ "${stage##*-}" = "$LOWEST" ]; then run_stage "$stage" on_core "$LOWEST" "${SANITY[@]}"
+                         else run_stage "$stage" on_core "${stage##*-}" "${SANITY[@]}" --skip-test pylint; fi ;;
+        units-2.1[0-9]) run_stage "$stage" on_core "${stage##*-}" "${UNITS[@]}" ;;
+        integration-2.1[0-9]) run_stage "$stage" on_core "${stage##*-}" stage_integration ;;
+        roles-2.1[0-9]) run_stage "$stage" on_core "${stage##*-}" stage_roles ;;
+        conformance-2.1[0-9]) run_stage "$stage" on_core "${stage##*-}" python tests/conformance/conformance.py --stage base ;;
+        browser) run_stage browser env HIK_BROWSER_ARTIFACTS="$ROOT/tests/output/browser" bash tests/browser/run.sh ;;
         lint) run_stage lint ansible-lint --profile production --offline ;;
         changelog) run_stage changelog bash -c 'bash scripts/changelog.sh --check && antsibull-changelog lint' ;;
         build) run_stage build stage_build ;;

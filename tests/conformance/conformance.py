@@ -221,6 +221,14 @@ def compare_facts(name, got, want, failures):
 
 # -- running things -------------------------------------------------------------------------------------
 
+STARTED = time.time()
+
+
+def say(text):
+    """A progress line, with the seconds since the suite started (where the stage's time goes)."""
+    print('conformance: [%4.0f s] %s' % (time.time() - STARTED, text), flush=True)
+
+
 def one_sentence(msg):
     """A failure message a person can act on: one line, one sentence, no library dump."""
     return isinstance(msg, str) and bool(msg.strip()) and '\n' not in msg.strip() and msg.rstrip().endswith('.') \
@@ -259,7 +267,7 @@ def playbook(inventory, play, workdir, label, failures, args=(), expect_rc=(0,))
     output = proc.stdout.decode('utf-8', 'replace')
     with open(log, 'w', encoding='utf-8') as handle:
         handle.write(output)
-    print('  %-34s rc=%d in %.1f s' % (label, proc.returncode, time.time() - started), flush=True)
+    print('  %-34s rc=%d in %.1f s' % (label, proc.returncode, time.time() - started))
     if not failures.check(proc.returncode in expect_rc, '%s: ansible-playbook ended with rc %d (log %s):\n%s'
                           % (label, proc.returncode, log, '\n'.join(output.splitlines()[-25:]))):
         pass
@@ -309,7 +317,7 @@ def base_devices(names):
 
 
 def stage_base(names, workdir, failures, table):
-    print('conformance: %d profiles as captured' % len(names), flush=True)
+    say('%d profiles as captured' % len(names))
     fleet, inventory = start_fleet(base_devices(names), os.path.join(workdir, 'modules'))
     results_dir = os.path.join(workdir, 'modules', 'results')
     extra = ['-e', 'conf_results=%s' % results_dir]
@@ -457,8 +465,8 @@ def stage_paths(names, workdir, failures):
     names = [name for name in PATHS_PROFILES if name in names]
     results = {}
     for in_process in ('true', 'false'):
-        print('conformance: every module %s on %d profiles' % ('in-process' if in_process == 'true' else
-                                                               'the ordinary way (AnsiballZ)', len(names)), flush=True)
+        way = 'in-process' if in_process == 'true' else 'the ordinary way (AnsiballZ)'
+        say('every module %s on %d profiles' % (way, len(names)))
         work = os.path.join(workdir, 'paths-' + in_process)
         fleet, inventory = start_fleet(base_devices(names), work)
         results_dir = os.path.join(work, 'results')
@@ -536,7 +544,7 @@ def stage_variants(names, workdir, failures, table):
     from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import run_module
 
     devices = variant_devices(names)
-    print('conformance: %d variants of %d profiles (modules in-process)' % (len(devices), len(names)), flush=True)
+    say('%d variants of %d profiles (modules in-process)' % (len(devices), len(names)))
     fleet = Fleet(dict(devices=[dict((k, v) for k, v in d.items() if k != 'meta') for d in devices],
                        defaults=dict(password=PASSWORD, port=PORT)), profiles=PROFILES).start()
     outcomes = {}
@@ -593,7 +601,7 @@ def stage_variant_roles(names, devices, workdir, failures):
         if pick['name'] not in seen:
             seen.add(pick['name'])
             chosen.append(dict(pick, hostvars=dict(conf_meta=pick['meta'])))
-    print('conformance: audit and decommission on %d variants' % len(chosen), flush=True)
+    say('audit and decommission on %d variants' % len(chosen))
     work = os.path.join(workdir, 'variant-roles')
     fleet, inventory = start_fleet([dict((k, v) for k, v in d.items() if k != 'meta') for d in chosen], work)
     reports, store = os.path.join(work, 'reports'), os.path.join(work, 'store')

@@ -1,8 +1,8 @@
 """The safety logic's mutation check: every mutation in mutations.yml must be caught by its named tests.
 
-For each mutation, in a copy of the collection: the named unit tests must pass unmutated, then fail with the
-mutation placed (the text `find`, exactly once in `file`, replaced by `replace`). A mutation they do not
-catch is a survivor, a safety property no test guards; the run fails and names it.
+The named unit tests must pass unmutated (one run of them all), then, for each mutation in a copy of the
+collection, fail with the mutation placed (the text `find`, exactly once in `file`, replaced by `replace`).
+A mutation they do not catch is a survivor, a safety property no test guards; the run fails and names it.
 
     python tests/mutation/run.py [--only ID ...]
 
@@ -11,7 +11,9 @@ the collection's test requirements (scripts/bootstrap.sh installs them).
 """
 
 import argparse
+import concurrent.futures
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,8 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+# The machine's two cores: two mutations at a time, each in its own copy of the collection.
+WORKERS = 2
 
 
 def copy_collection(work):
@@ -65,36 +69,56 @@ def main():
         mutations = [m for m in mutations if m['id'] in opts.only]
     work = tempfile.mkdtemp(prefix='camops-mutation-')
     problems = []
+    total, caught_count = len(mutations), 0
     try:
-        collection = copy_collection(work)
+        # Two copies of the collection, one for each core: the mutations are placed two at a time.
+        copies = [(os.path.join(work, str(n)), copy_collection(os.path.join(work, str(n)))) for n in range(WORKERS)]
         for mutation in mutations:
-            path = os.path.join(collection, mutation['file'])
-            with open(path) as handle:
-                original = handle.read()
-            found = original.count(mutation['find'])
+            with open(os.path.join(copies[0][1], mutation['file'])) as handle:
+                found = handle.read().count(mutation['find'])
             if found != 1:
                 problems.append('%s: its text occurs %d times in %s (must be once); update mutations.yml'
                                 % (mutation['id'], found, mutation['file']))
-                continue
-            passed, output = run_tests(work, collection, mutation['tests'])
-            if not passed:
-                problems.append('%s: its tests fail without the mutation:\n%s' % (mutation['id'], output[-3000:]))
-                continue
-            with open(path, 'w') as handle:
-                handle.write(original.replace(mutation['find'], mutation['replace']))
+        mutations = [m for m in mutations if not any(p.startswith(m['id'] + ':') for p in problems)]
+        # Every named test passes unmutated: one run of them all (each mutation's own run when that one fails,
+        # to name the mutations whose tests do not pass).
+        tests = sorted(set(t for m in mutations for t in m['tests']))
+        passed, output = run_tests(copies[0][0], copies[0][1], tests) if tests else (True, '')
+        if not passed:
+            for mutation in mutations:
+                passed, output = run_tests(copies[0][0], copies[0][1], mutation['tests'])
+                if not passed:
+                    problems.append('%s: its tests fail without the mutation:\n%s' % (mutation['id'], output[-3000:]))
+            mutations = [m for m in mutations if not any(p.startswith(m['id'] + ':') for p in problems)]
+        free = queue.Queue()
+        for copy in copies:
+            free.put(copy)
+
+        def mutated(mutation):
+            """Whether the mutation's tests fail with it placed, in a copy no other thread uses meanwhile."""
+            copy_work, collection = free.get()
+            path = os.path.join(collection, mutation['file'])
+            with open(path) as handle:
+                original = handle.read()
             try:
-                caught, output = run_tests(work, collection, mutation['tests'])
-                caught = not caught
+                with open(path, 'w') as handle:
+                    handle.write(original.replace(mutation['find'], mutation['replace']))
+                return not run_tests(copy_work, collection, mutation['tests'])[0]
             finally:
                 with open(path, 'w') as handle:
                     handle.write(original)
-            print('%-40s %s  (%s)' % (mutation['id'], 'caught' if caught else 'SURVIVED', mutation['why']))
-            if not caught:
-                problems.append('%s survived: %s - no test named for it failed (%s)'
-                                % (mutation['id'], mutation['why'], ', '.join(mutation['tests'])))
+                free.put((copy_work, collection))
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            for mutation, caught in zip(mutations, pool.map(mutated, mutations)):
+                print('%-40s %s  (%s)' % (mutation['id'], 'caught' if caught else 'SURVIVED', mutation['why']))
+                caught_count += bool(caught)
+                if not caught:
+                    problems.append('%s survived: %s - no test named for it failed (%s)'
+                                    % (mutation['id'], mutation['why'], ', '.join(mutation['tests'])))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print('%d mutations, %d caught' % (len(mutations), len(mutations) - len(problems)))
+    print('%d mutations, %d caught' % (total, caught_count))
     if problems:
         print('\n'.join(problems), file=sys.stderr)
         return 1
