@@ -2,8 +2,10 @@
 # Run every test of the collection, on every ansible-core it claims (meta/runtime.yml: 2.16 to 2.19). What runs
 # on which version, and why:
 #   2.19 (.venv, the newest, the one the demo uses): everything: ansible-test sanity, unit tests, the mutation
-#        check of the safety logic, every integration target against the simulator, the conformance suite over
-#        every real device profile and its variants, the browser check of the HTML reports, ansible-lint
+#        check of the safety logic, the fault matrix (every device module against every fault of
+#        tests/faults/faults.yml, over HTTP and HTTPS; docs/reliability.md is its table), every integration
+#        target against the simulator, the conformance suite over every real device profile and its variants,
+#        the browser check of the HTML reports, ansible-lint
 #        (production profile), changelog lint, and build/install/ansible-doc/galaxy-importer/ansible-builder of
 #        the tarball.
 #   2.16, 2.17, 2.18: ansible-test sanity (pylint only on 2.16: the same checks of the same code with the pylint
@@ -16,7 +18,7 @@
 #        The module targets and the conformance suite exercise the collection's own parsing and planning
 #        against the simulator and the device profiles, which do not change with ansible-core; they run on
 #        2.19 only, to keep CI inside its 20 minutes (every extra version's run of them costs about 6 minutes).
-# Usage: scripts/test.sh [stage ...]   (stages: sanity units mutation integration conformance browser lint
+# Usage: scripts/test.sh [stage ...]   (stages: sanity units mutation faults integration conformance browser lint
 #        changelog build, and sanity, units, roles, integration or conformance with -2.16, -2.17 or -2.18 to run
 #        them on that ansible-core, in .venv-X.Y made by scripts/bootstrap.sh --core X.Y)
 # The browser stage renders the HTML reports of the demo fleet in headless Chromium and reads them back
@@ -26,7 +28,7 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGES=("$@")
-[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units mutation integration conformance browser
+[ ${#STAGES[@]} -eq 0 ] && STAGES=(sanity units mutation faults integration conformance browser
                                     sanity-2.16 units-2.16 roles-2.16 sanity-2.17 units-2.17 roles-2.17
                                     sanity-2.18 units-2.18 roles-2.18 lint changelog build)
 # The lowest ansible-core the collection claims (meta/runtime.yml).
@@ -208,6 +210,7 @@ for stage in "${STAGES[@]}"; do
         sanity) run_stage sanity "${SANITY[@]}" ;;
         units) run_stage units "${UNITS[@]}" ;;
         mutation) run_stage mutation python tests/mutation/run.py ;;
+        faults) run_stage faults python tests/faults/matrix.py --docs docs/reliability.md --check-docs ;;
         integration) run_stage integration stage_integration ;;
         conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs --both-paths ;;
         sanity-2.1[0-9]) if [ "${stage##*-}" = "$LOWEST" ]; then run_stage "$stage" on_core "$LOWEST" "${SANITY[@]}"

@@ -58,7 +58,9 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each answer from the device.
+      - Seconds to wait for a connection and for each read of an answer from the device.
+      - A whole answer must arrive within three times this (thirty times for a configuration download), so a
+        device that sends its answer a byte at a time fails the task instead of holding it.
     type: int
     default: 10
   nonce_max_uses:

@@ -413,6 +413,15 @@ class Flow(object):
             self.result['steps']['verify'] = result
             self.stop('verify', result)
         problems = final_problems(final, plan, self.settings)
+        # An account the device answered OK to deleting and still has was not deleted: the step's record says
+        # what the device shows, not what it answered.
+        for step, key in (('users', 'users'), ('onvif_users', 'onvif_users')):
+            record = self.result['steps'].get(step)
+            present = set(user.get('name') for user in final.get(key) or [])
+            still = [name for name in (record or {}).get('deleted') or [] if name in present]
+            if still:
+                record['deleted'] = [name for name in record['deleted'] if name not in present]
+                record['still_present'] = still
         result['outcome'] = 'failed' if problems else 'done'
         if problems:
             result['msg'] = ('%s: the device does not show the decommissioned state after the run: %s.'

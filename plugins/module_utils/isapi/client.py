@@ -10,6 +10,7 @@ Lockout discipline: a 401 is never retried with the same credentials, and a devi
 gets no further request from this client."""
 
 import functools
+import itertools
 import json
 import ssl
 import time
@@ -17,7 +18,8 @@ import warnings
 
 try:
     import requests
-    from urllib3.exceptions import InsecureRequestWarning
+    from urllib3.exceptions import InsecureRequestWarning, ProtocolError, ReadTimeoutError
+    from urllib3.exceptions import SSLError as Urllib3SSLError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
@@ -35,6 +37,11 @@ from ansible_collections.camops.hikvision.plugins.module_utils.isapi.xml import 
 )
 
 DEFAULT_TIMEOUT = 10
+# A whole answer must arrive within this many times the timeout (the timeout bounds each read; a device that sends
+# a byte at a time would otherwise hold a task for as long as its answer lasts); a configuration download, which
+# may be megabytes on a slow link, within DOWNLOAD_DEADLINE_FACTOR times.
+ANSWER_DEADLINE_FACTOR = 3
+DOWNLOAD_DEADLINE_FACTOR = 30
 DEFAULT_BUSY_RETRIES = 3
 DEFAULT_BUSY_BACKOFF = 1.0
 
@@ -97,6 +104,14 @@ def _tls_problem(exc):
         linked = list(getattr(err, 'args', ())) + [getattr(err, 'reason', None), err.__cause__, err.__context__]
         stack.extend(item for item in linked if isinstance(item, BaseException))
     return 'TLS error (%s); check validate_certs and ca_path' % _short(exc)
+
+
+class _Deadline(Exception):
+    """The answer did not arrive whole within the request's deadline (the connection is closed)."""
+
+    def __init__(self, seconds):
+        Exception.__init__(self, seconds)
+        self.seconds = seconds
 
 
 class ISAPIClient(object):
@@ -196,7 +211,8 @@ class ISAPIClient(object):
 
     def download(self, path, params=None, max_bytes=256 * 1024 * 1024):
         """GET a binary resource. A ResponseStatus in its place is an error, never data."""
-        response = self._send('GET', path, params=params, data=None, max_bytes=max_bytes)
+        response = self._send('GET', path, params=params, data=None, max_bytes=max_bytes,
+                              deadline=self.timeout * DOWNLOAD_DEADLINE_FACTOR)
         content = response.content_bytes
         ctype = response.headers.get('content-type', '').lower()
         head = content[:256].lstrip()
@@ -267,7 +283,7 @@ class ISAPIClient(object):
     def _sentence(self, method, path, what):
         return '%s: %s %s failed: %s.' % (self.label, method, path, what)
 
-    def _send(self, method, path, params=None, data=None, max_bytes=MAX_XML_BYTES):
+    def _send(self, method, path, params=None, data=None, max_bytes=MAX_XML_BYTES, deadline=None):
         if self._fatal is not None:
             raise self._fatal
         if not path.startswith('/'):
@@ -285,7 +301,16 @@ class ISAPIClient(object):
                 self.writes_sent += 1
             try:
                 response = self._request(method, url, params=params, data=data, headers=headers)
-                response.content_bytes = self._read_capped(response, max_bytes, method, path)
+                response.content_bytes = self._read_capped(response, max_bytes, method, path,
+                                                           deadline or self.timeout * ANSWER_DEADLINE_FACTOR)
+            except _Deadline as exc:
+                # Not retried: a device this slow would hold the task as long again. A write it was sent may have
+                # been applied.
+                if method != 'GET':
+                    self.writes_unanswered += 1
+                raise DeviceUnreachableError(self._sentence(method, path, 'no whole answer within %ss (the device sent '
+                                                            'it too slowly)' % exc.seconds),
+                                             host=self.label, method=method, path=path)
             except requests.exceptions.SSLError as exc:
                 raise DeviceUnreachableError(self._sentence(method, path, _tls_problem(exc)),
                                              host=self.label, method=method, path=path)
@@ -319,16 +344,43 @@ class ISAPIClient(object):
             return self.session.request(method, url, **kwargs)
 
     @staticmethod
-    def _read_capped(response, max_bytes, method, path):
+    def _read_capped(response, max_bytes, method, path, deadline):
+        """The answer's body, refused beyond ``max_bytes`` and given up after ``deadline`` seconds in all. With
+        urllib3 2 each read returns what has arrived (read1), so a trickle is caught between reads; urllib3 1 has
+        no read1, and there each read of up to 64 KiB is bounded by the timeout only."""
         chunks = []
         total = 0
-        for chunk in response.iter_content(chunk_size=65536):
+        started = time.monotonic()
+        raw_read1 = getattr(response.raw, 'read1', None)
+        if raw_read1 is not None:
+            def read1():
+                # urllib3's own errors, as requests' iter_content would have raised them.
+                try:
+                    return raw_read1(65536, decode_content=True)
+                except ReadTimeoutError as exc:
+                    raise requests.exceptions.ReadTimeout(exc)
+                except Urllib3SSLError as exc:
+                    raise requests.exceptions.SSLError(exc)
+                except ProtocolError as exc:
+                    raise requests.exceptions.ChunkedEncodingError(exc)
+            first = read1()
+            if not first:
+                # Nothing left to read: an empty body, or one the login already read (a 401's lock status);
+                # requests keeps that one as the response's content.
+                return response.content or b''
+            pieces = itertools.chain([first], iter(read1, b''))
+        else:
+            pieces = response.iter_content(chunk_size=65536)
+        for chunk in pieces:
             total += len(chunk)
             if total > max_bytes:
                 response.close()
                 raise MalformedResponseError('%s %s: the device sent more than %d bytes, refused'
                                              % (method, path, max_bytes), method=method, path=path)
             chunks.append(chunk)
+            if time.monotonic() - started > deadline:
+                response.close()
+                raise _Deadline(deadline)
         return b''.join(chunks)
 
     def _is_busy(self, response):

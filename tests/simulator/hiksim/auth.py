@@ -80,6 +80,11 @@ class Authenticator(object):
                 return 0
             return left
 
+    def lock_for(self, address, seconds):
+        """Lock ``address`` out for ``seconds``, as after its failed logins (the tests' locked-out device)."""
+        with self._lock:
+            self._locked_until[address] = self.clock() + seconds
+
     def unlock_all(self):
         with self._lock:
             self._locked_until.clear()

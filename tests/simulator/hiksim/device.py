@@ -37,6 +37,10 @@ class Response(object):
         self.body = body
         self.content_type = content_type
         self.headers = headers or []
+        # Faults in the sending (server.py): seconds between the body's bytes; the body cut off (the connection
+        # closed) after this many bytes.
+        self.trickle = None
+        self.cut_after = None
 
 
 class Route(object):
@@ -157,6 +161,8 @@ class Device(object):
         # A fault for the tests: after a password change the old password still logs in (a device that has not
         # applied the change to every login path). The rotation's check that the old one is refused must catch it.
         self.keeps_old_password = bool(settings.get('keeps_old_password', False))
+        # A fault for the tests: a user's DELETE is answered OK and not applied (the account stays).
+        self.ignores_deletes = bool(settings.get('ignores_deletes', False))
         self.old_passwords = {}
         self._overlay_capabilities(settings)
         # Configuration export is core ISAPI on cameras and recorders alike (docs/isapi.md 7.3): offered unless the
@@ -465,7 +471,46 @@ class Device(object):
         return self.unreachable_from <= now < self.unreachable_until
 
     def handle(self, method, raw_path, headers, body, client_ip):
-        """Answer one HTTP request; returns a Response, or DROP to close the connection unanswered."""
+        """Answer one HTTP request; returns a Response, or DROP to close the connection unanswered.
+
+        The faults of the answer's sending (each a count, or true for every request):
+        ``slow_body`` (a read's body a byte a second), ``reset_mid_body`` (a read's body cut off halfway),
+        ``huge_body`` (a read answered with 50 MB), ``external_entity`` (a read answered with an XML external
+        entity), ``html_401`` (a 401 HTML page without a Digest challenge, before any login),
+        ``write_cut`` (a write's connection closed before it is applied), ``write_lost`` (a write applied,
+        its answer never sent), ``write_refused_4`` and ``write_refused_6`` (a write refused with statusCode 4
+        or 6, not applied), ``reboot_required`` (a write applied and answered with statusCode 7)."""
+        write = method not in ('GET', 'HEAD')
+        with self.lock:
+            if self._take_fault('html_401'):
+                return Response(401, b'<!DOCTYPE html><html><body><h1>401 Unauthorized</h1></body></html>',
+                                'text/html')
+            if write and self._take_fault('write_cut'):
+                self.counters['dropped'] += 1
+                return DROP
+        response = self._answer(method, raw_path, headers, body, client_ip)
+        if not isinstance(response, Response) or response.status == 401:
+            return response
+        with self.lock:
+            if write:
+                if self._take_fault('write_lost'):
+                    self.counters['dropped'] += 1
+                    return DROP
+                if response.status == 200 and self._take_fault('reboot_required'):
+                    return self._status(200, 7, 'rebootRequired', urlsplit(raw_path).path)
+                return response
+            if self._take_fault('huge_body'):
+                return Response(200, b'<?xml version="1.0"?><DeviceInfo>' + b' ' * (50 * 1024 * 1024) + b'</DeviceInfo>')
+            if self._take_fault('external_entity'):
+                return Response(200, b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                                     b'<DeviceInfo><model>&e;</model></DeviceInfo>')
+            if self._take_fault('slow_body'):
+                response.trickle = 1.0
+            elif self._take_fault('reset_mid_body'):
+                response.cut_after = len(response.body) // 2
+        return response
+
+    def _answer(self, method, raw_path, headers, body, client_ip):
         with self.lock:
             self.counters['requests'] += 1
             if self.unreachable():
@@ -502,6 +547,10 @@ class Device(object):
                 self.counters['writes'] += 1
             if self._take_fault('http_500'):
                 return self._status(500, 3, 'deviceError', path)
+            if method != 'GET' and self._take_fault('write_refused_4'):
+                return self._status(400, 4, 'invalidOperation', path)
+            if method != 'GET' and self._take_fault('write_refused_6'):
+                return self._status(400, 6, 'badXmlContent', path)
             if self._take_fault('busy'):
                 return self._status(503, 2, 'deviceBusy', path)
             if method == 'GET' and self._take_fault('hostile_xml'):
@@ -734,7 +783,8 @@ def h_user(dev, method, path, query, body, user, match):
     if method == 'DELETE':
         if uid == 1:
             return dev._status(403, 4, 'invalidOperation', path)
-        del dev.users[uid]
+        if not dev.ignores_deletes:
+            del dev.users[uid]
         return dev.ok(path)
     content = dev.parse_body(body, 'User')
     name = xmlio.text(content.get('userName'))

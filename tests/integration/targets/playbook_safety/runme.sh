@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# A device that still accepts its old admin password after the rotation, through the decommission role: it is
-# the run's failed host, its report says the users step failed, and its credential record stays pending (the
-# new password is never recorded as verified), run after run; the device beside it finishes.
+# Through the decommission role, run after run: a device that still accepts its old admin password after the
+# rotation is a failed host, its report says the users step failed, and its credential record stays pending (the
+# new password is never recorded as verified); a device that answers OK to the deletion of an account and keeps it
+# is a failed host whose report names the account still there (the role's final check); the device beside them
+# finishes.
 set -eux
 source ../setup_hiksim/hiksim.sh
 hiksim_start "$(pwd)/fleet.yml"
@@ -16,6 +18,7 @@ for run in first again; do
     grep -A 4 'PLAY RECAP' "$HIKSIM_DIR/$run.log" || { tail -40 "$HIKSIM_DIR/$run.log"; exit 1; }
     [ "$rc" -eq 2 ]
     grep -E '^cam-keeps-old +: .*failed=1' "$HIKSIM_DIR/$run.log"
+    grep -E '^cam-ignores-deletes +: .*failed=1' "$HIKSIM_DIR/$run.log"
     grep -E '^cam-ok +: .*failed=0' "$HIKSIM_DIR/$run.log"
     python - "$HIKSIM_DIR" "$run" <<'PY'
 import json, sys, yaml
@@ -31,6 +34,10 @@ assert stored['status'] == 'pending' and stored['previous_password'] == 'Sim-Adm
 ok = yaml.safe_load(open(work + '/store/cam-ok.yml'))
 assert ok['status'] == 'verified', ok['status']
 assert json.load(open(work + '/reports/devices/cam-ok.json'))['status'] == 'ok'
-print(run, ': cam-keeps-old failed at the users step and stays pending; cam-ok verified')
+ignored = json.load(open(work + '/reports/devices/cam-ignores-deletes.json'))
+assert ignored['status'] == 'failed' and 'local accounts are admin, installer, not admin' in ignored['error'], ignored
+assert not any(c.startswith('users deleted') for c in ignored.get('changes') or []), ignored['changes']
+print(run, ': cam-keeps-old failed at the users step and stays pending; cam-ignores-deletes failed the final '
+      'check (%s: %s); cam-ok verified' % (ignored['failed_step'], ignored['error']))
 PY
 done

@@ -177,6 +177,23 @@ def test_dropped_connection_read_is_retried_once_and_write_is_not(fleet):
     fleet.control('DELETE', '/devices/cam/faults')
 
 
+def test_an_answer_sent_a_byte_a_second_ends_at_the_deadline(fleet):
+    """Each read comes within the timeout, the whole answer never would: the request ends at three times the
+    timeout, is not retried, and says why; a write it was the answer to counts as unanswered (it may have been
+    applied)."""
+    import time
+    client = client_for(fleet, 'cam', timeout=1)
+    fleet.control('POST', '/devices/cam/faults', dict(slow_body=1))
+    started = time.monotonic()
+    with pytest.raises(DeviceUnreachableError, match=r'no whole answer within 3s \(the device sent it too slowly\)'):
+        client.get('/ISAPI/System/deviceInfo')
+    assert 3 <= time.monotonic() - started < 6
+    assert client.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+    # A cut-off answer (the connection reset halfway) to a read is read again.
+    fleet.control('POST', '/devices/cam/faults', dict(reset_mid_body=1))
+    assert client.get('/ISAPI/System/deviceInfo').root == 'DeviceInfo'
+
+
 def test_unreachable_device(fleet):
     client = ISAPIClient('127.0.2.250', 'admin', PASSWORD, port=9, timeout=2, sleep=lambda _s: None)
     with pytest.raises(DeviceUnreachableError) as refused:
