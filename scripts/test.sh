@@ -3,7 +3,8 @@
 # on which version, and why:
 #   2.19 (.venv, the newest, the one the demo uses): everything: ansible-test sanity, unit tests, the mutation
 #        check of the safety logic, the fault matrix (every device module against every fault of
-#        tests/faults/faults.yml, over HTTP and HTTPS; docs/reliability.md is its table), every integration
+#        tests/faults/faults.yml, over HTTP and HTTPS; docs/reliability.md is its table; and the crash tests, the
+#        decommission and the transfer killed at every write and resumed, tests/faults/crash.py), every integration
 #        target against the simulator, the conformance suite over every real device profile and its variants,
 #        the browser check of the HTML reports, ansible-lint
 #        (production profile), changelog lint, and build/install/ansible-doc/galaxy-importer/ansible-builder of
@@ -210,7 +211,8 @@ for stage in "${STAGES[@]}"; do
         sanity) run_stage sanity "${SANITY[@]}" ;;
         units) run_stage units "${UNITS[@]}" ;;
         mutation) run_stage mutation python tests/mutation/run.py ;;
-        faults) run_stage faults python tests/faults/matrix.py --docs docs/reliability.md --check-docs ;;
+        faults) run_stage faults bash -c 'python tests/faults/matrix.py --docs docs/reliability.md --check-docs &&
+                                          python tests/faults/crash.py' ;;
         integration) run_stage integration stage_integration ;;
         conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs --both-paths ;;
         sanity-2.1[0-9]) if [ "${stage##*-}" = "$LOWEST" ]; then run_stage "$stage" on_core "$LOWEST" "${SANITY[@]}"

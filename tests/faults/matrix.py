@@ -260,6 +260,13 @@ def render(data, table):
     for fault in data['faults']:
         if fault.get('sentence'):
             lines.append('- %s: `%s`' % (fault['id'], fault['sentence']))
+    lines.extend(['', '## Crashes', '',
+                  'The same stage runs `tests/faults/crash.py`: the decommission and the transfer (hik_decommission with',
+                  'the built-in credential store, as the roles run it) are killed with SIGKILL when each of their',
+                  'writes reaches the device, once before the device applies it and once after, and run again. Every',
+                  'resumed run must end with the stored password the device\'s, the record verified, the old password',
+                  'gone, at most one refused login, and the device in the state the flow wants. A kill of the',
+                  'playbook itself mid-fleet, and its resumption, is in the `playbook_decommission` integration target.'])
     lines.append('')
     return '\n'.join(lines)
 

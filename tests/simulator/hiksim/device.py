@@ -7,7 +7,9 @@ those notes mark as inferred is implemented as they describe and is configurable
 import copy
 import hashlib
 import json
+import os
 import re
+import signal
 import threading
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -163,6 +165,7 @@ class Device(object):
         self.keeps_old_password = bool(settings.get('keeps_old_password', False))
         # A fault for the tests: a user's DELETE is answered OK and not applied (the account stays).
         self.ignores_deletes = bool(settings.get('ignores_deletes', False))
+        self.kill_at = None  # the crash tests' hook (_kill_point)
         self.old_passwords = {}
         self._overlay_capabilities(settings)
         # Configuration export is core ISAPI on cameras and recorders alike (docs/isapi.md 7.3): offered unless the
@@ -481,6 +484,16 @@ class Device(object):
         its answer never sent), ``write_refused_4`` and ``write_refused_6`` (a write refused with statusCode 4
         or 6, not applied), ``reboot_required`` (a write applied and answered with statusCode 7)."""
         write = method not in ('GET', 'HEAD')
+        kill = self._kill_point(method, raw_path)
+        if kill is not None:
+            if kill['when'] == 'after':
+                response = self._answer(method, raw_path, headers, body, client_ip)
+                if isinstance(response, Response) and response.status == 401:  # a challenge: applied later
+                    with self.lock:
+                        self.kill_at = kill
+                    return response
+            os.kill(kill['pid'], signal.SIGKILL)
+            return DROP
         with self.lock:
             if self._take_fault('html_401'):
                 return Response(401, b'<!DOCTYPE html><html><body><h1>401 Unauthorized</h1></body></html>',
@@ -509,6 +522,17 @@ class Device(object):
             elif self._take_fault('reset_mid_body'):
                 response.cut_after = len(response.body) // 2
         return response
+
+    def _kill_point(self, method, raw_path):
+        """The crash tests' hook (tests/faults/crash.py): when ``kill_at`` names this request (``request``: METHOD and
+        path; ``pid``), the controller's process is killed (SIGKILL) before the device applies it (``when``
+        before) or after (after: the caller applies it first), and the request is never answered. Once."""
+        with self.lock:
+            kill = self.kill_at
+            if not kill or kill['request'] != '%s %s' % (method, urlsplit(raw_path).path):
+                return None
+            self.kill_at = None
+        return kill
 
     def _answer(self, method, raw_path, headers, body, client_ip):
         with self.lock:
