@@ -4,11 +4,11 @@
 #   2.19 (.venv, the newest, the one the demo uses): everything: ansible-test sanity, unit tests, the mutation
 #        check of the safety logic, the fault matrix (every device module against every fault of
 #        tests/faults/faults.yml, over HTTP and HTTPS; docs/reliability.md is its table; and the crash tests, the
-#        decommission and the transfer killed at every write and resumed, tests/faults/crash.py), every integration
-#        target against the simulator, the conformance suite over every real device profile and its variants,
-#        the browser check of the HTML reports, ansible-lint
-#        (production profile), changelog lint, and build/install/ansible-doc/galaxy-importer/ansible-builder of
-#        the tarball.
+#        decommission and the transfer killed at every write and resumed, tests/faults/crash.py; and the audit,
+#        decommission and transfer playbooks over a fleet with a fault per device, tests/faults/roles.py), every
+#        integration target against the simulator, the conformance suite over every real device profile and its
+#        variants, the browser check of the HTML reports, ansible-lint (production profile), changelog lint, and
+#        build/install/ansible-doc/galaxy-importer/ansible-builder of the tarball.
 #   2.16, 2.17, 2.18: ansible-test sanity (pylint only on 2.16: the same checks of the same code with the pylint
 #        each ansible-test pins; 2.16 and 2.19 bracket the others, and it takes 30 s of a version's 45),
 #        unit tests, and the integration targets that run the roles and
@@ -212,7 +212,7 @@ for stage in "${STAGES[@]}"; do
         units) run_stage units "${UNITS[@]}" ;;
         mutation) run_stage mutation python tests/mutation/run.py ;;
         faults) run_stage faults bash -c 'python tests/faults/matrix.py --docs docs/reliability.md --check-docs &&
-                                          python tests/faults/crash.py' ;;
+                                          python tests/faults/crash.py && python tests/faults/roles.py' ;;
         integration) run_stage integration stage_integration ;;
         conformance) run_stage conformance python tests/conformance/conformance.py --docs docs/devices.md --check-docs --both-paths ;;
         sanity-2.1[0-9]) if [ "${stage##*-}" = "$LOWEST" ]; then run_stage "$stage" on_core "$LOWEST" "${SANITY[@]}"

@@ -266,7 +266,14 @@ def render(data, table):
                   'writes reaches the device, once before the device applies it and once after, and run again. Every',
                   'resumed run must end with the stored password the device\'s, the record verified, the old password',
                   'gone, at most one refused login, and the device in the state the flow wants. A kill of the',
-                  'playbook itself mid-fleet, and its resumption, is in the `playbook_decommission` integration target.'])
+                  'playbook itself mid-fleet, and its resumption, is in the `playbook_decommission` integration target.',
+                  '', '## The roles', '',
+                  'And `tests/faults/roles.py`: the audit, decommission and transfer playbooks over a fleet with one',
+                  'fault per device (transient ones, persistent ones, a slow device, a locked one, a wrong password, a',
+                  'write lost or refused, statusCode 7). The devices expected to fail are exactly the failed hosts in',
+                  'the recap (a device the flow finds unreachable is reported unreachable, and its host is failed after',
+                  'the report), the others finish, each report record says the same with one sentence, and the',
+                  'decommission run again without the faults finishes every device.'])
     lines.append('')
     return '\n'.join(lines)
 
