@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 coll="$tmp/ansible_collections/camops/hikvision"
 mkdir -p "$coll"
 # (The tree as it is: scripts/test.sh runs this in a copy that is not a git checkout.)
-tar -C "$ROOT" --exclude=./.git --exclude=./.venv --exclude=./.venv-lowest --exclude=./tests/output \
+tar -C "$ROOT" --exclude=./.git --exclude='./.venv*' --exclude=./tests/output \
     --exclude=./build --exclude=./demo-output -cf - . | tar -xf - -C "$coll"
 version="$(python -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$ROOT/galaxy.yml")"
 (cd "$coll" && ANSIBLE_COLLECTIONS_PATH="$tmp" antsibull-changelog release --version "$version" --date 1970-01-01 \
