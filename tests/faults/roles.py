@@ -41,7 +41,6 @@ EXPECT = {
     'reset-once': ({'reset_mid_body': 1}, 'ok', 'ok', 'ok'),
     'busy-always': ({'busy': True}, 'failed', 'failed', 'failed'),
     'gone': ({'drop': True}, 'failed', 'unreachable', 'unreachable'),
-    'slow': ({'slow_body': True}, 'failed', 'unreachable', 'unreachable'),
     'malformed': ({'malformed_xml': True}, 'failed', 'failed', 'failed'),
     'locked': ('locked', 'failed', 'failed', 'failed'),
     'wrong-password': ('wrong_password', 'failed', 'failed', 'failed'),
