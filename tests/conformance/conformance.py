@@ -39,10 +39,9 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
-for _path in reversed(os.environ.get('ANSIBLE_COLLECTIONS_PATH', '').split(os.pathsep)):
-    if _path:
-        sys.path.insert(0, _path)
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'utils'))
+from harness import BAD_OUTPUT, one_sentence, recap, use_simulator_and_collection  # noqa: E402  pylint: disable=wrong-import-position
+use_simulator_and_collection()
 
 from hiksim.server import Fleet, load_profiles, profile_paths  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -69,9 +68,6 @@ DROPS = {
     'System/Video/inputs/channels': ['name', 'resDesc'],
     'System/configurationData': [],
 }
-BAD_OUTPUT = re.compile(r'\[DEPRECATION WARNING\]|Traceback \(most recent call last\)|MODULE FAILURE|'
-                        r'AnsibleUndefinedVariable|has no attribute|must have a boolean result|template error|'
-                        r'Unexpected templating type error|An unhandled exception occurred')
 
 
 class Failures(object):
@@ -229,12 +225,6 @@ def say(text):
     print('conformance: [%4.0f s] %s' % (time.time() - STARTED, text), flush=True)
 
 
-def one_sentence(msg):
-    """A failure message a person can act on: one line, one sentence, no library dump."""
-    return isinstance(msg, str) and bool(msg.strip()) and '\n' not in msg.strip() and msg.rstrip().endswith('.') \
-        and not BAD_OUTPUT.search(msg) and 'HTTPConnectionPool' not in msg
-
-
 def profile_names():
     return sorted(os.path.splitext(os.path.basename(p))[0]
                   for p in glob.glob(os.path.join(ROOT, 'tests', 'simulator', 'hiksim', 'profiles', '*.json')))
@@ -275,16 +265,6 @@ def playbook(inventory, play, workdir, label, failures, args=(), expect_rc=(0,))
         if BAD_OUTPUT.search(line):
             failures.check(False, '%s: %s' % (label, line.strip()[:300]))
     return proc.returncode, output
-
-
-def recap(output):
-    """{host: {ok, changed, failed, ...}} from the PLAY RECAP."""
-    hosts = {}
-    for line in output.split('PLAY RECAP', 1)[-1].splitlines():
-        match = re.match(r'^(\S+)\s+:\s+(.*)$', line.strip())
-        if match:
-            hosts[match.group(1)] = dict((k, int(v)) for k, v in re.findall(r'(\w+)=(\d+)', match.group(2)))
-    return hosts
 
 
 def load_results(directory):

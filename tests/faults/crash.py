@@ -29,10 +29,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
-for _path in reversed(os.environ.get('ANSIBLE_COLLECTIONS_PATH', '').split(os.pathsep)):
-    if _path:
-        sys.path.insert(0, _path)
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'utils'))
+from harness import use_simulator_and_collection  # noqa: E402  pylint: disable=wrong-import-position
+use_simulator_and_collection()
 
 from hiksim.server import Fleet  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -27,10 +27,9 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
-for _path in reversed(os.environ.get('ANSIBLE_COLLECTIONS_PATH', '').split(os.pathsep)):
-    if _path:
-        sys.path.insert(0, _path)
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'utils'))
+from harness import one_sentence, use_simulator_and_collection  # noqa: E402  pylint: disable=wrong-import-position
+use_simulator_and_collection()
 
 from hiksim.server import Fleet  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -43,12 +42,6 @@ WORKERS = 16
 CAMERA = 'DS-2CD2146G2-ISU'
 RECORDER = 'DS-7608NXI-I2'
 PROTOCOLS = ('http', 'https')
-
-
-def one_sentence(msg):
-    """A message a user reads: a string, one line, no traceback, no library internals."""
-    return isinstance(msg, str) and msg.strip() != '' and '\n' not in msg.strip() and 'Traceback' not in msg \
-        and 'MODULE FAILURE' not in msg and 'HTTPConnectionPool' not in msg and 'object at 0x' not in msg
 
 
 def load():

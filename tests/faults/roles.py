@@ -16,7 +16,6 @@ ansible_collections/camops/hikvision (scripts/test.sh sets both).
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,9 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'utils'))
+from harness import BAD_OUTPUT, one_sentence, recap, use_simulator_and_collection  # noqa: E402  pylint: disable=wrong-import-position
+use_simulator_and_collection()
 
 from hiksim.server import Fleet  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -49,21 +50,6 @@ EXPECT = {
     'reboot-required': ({'reboot_required': 1}, 'ok', 'ok', 'ok'),
 }
 PLAYS = ('audit', 'decommission', 'transfer')
-BAD_OUTPUT = re.compile(r'\[DEPRECATION WARNING\]|Traceback \(most recent call last\)|MODULE FAILURE|'
-                        r'AnsibleUndefinedVariable|must have a boolean result|template error')
-
-
-def recap(output):
-    hosts = {}
-    for line in output.split('PLAY RECAP', 1)[-1].splitlines():
-        match = re.match(r'^(\S+)\s+:\s+(.*)$', line.strip())
-        if match:
-            hosts[match.group(1)] = dict((k, int(v)) for k, v in re.findall(r'(\w+)=(\d+)', match.group(2)))
-    return hosts
-
-
-def one_sentence(msg):
-    return isinstance(msg, str) and msg.strip() != '' and '\n' not in msg.strip() and 'Traceback' not in msg
 
 
 def start(work, net):

@@ -343,8 +343,7 @@ class ISAPIClient(object):
             warnings.simplefilter('ignore', InsecureRequestWarning)
             return self.session.request(method, url, **kwargs)
 
-    @staticmethod
-    def _read_capped(response, max_bytes, method, path, deadline):
+    def _read_capped(self, response, max_bytes, method, path, deadline):
         """The answer's body, refused beyond ``max_bytes`` and given up after ``deadline`` seconds in all. With
         urllib3 2 each read returns what has arrived (read1), so a trickle is caught between reads; urllib3 1 has
         no read1, and there each read of up to 64 KiB is bounded by the timeout only."""
@@ -375,8 +374,9 @@ class ISAPIClient(object):
             total += len(chunk)
             if total > max_bytes:
                 response.close()
-                raise MalformedResponseError('%s %s: the device sent more than %d bytes, refused'
-                                             % (method, path, max_bytes), method=method, path=path)
+                raise MalformedResponseError(self._sentence(method, path, 'the answer was larger than %d bytes, so it '
+                                                            'was refused' % max_bytes),
+                                             host=self.label, method=method, path=path)
             chunks.append(chunk)
             if time.monotonic() - started > deadline:
                 response.close()
