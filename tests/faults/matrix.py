@@ -167,6 +167,10 @@ def judge(fault, module, result, seconds, device):
         # Whether the device applied it cannot be known from the controller: it may have been.
         check(result.get('write_state') == 'unconfirmed' and result.get('changed'),
               'a write without an answer is reported as %r, changed=%s' % (result.get('write_state'), result.get('changed')))
+    if fault['id'] == 'restart never ends' and got != 'ok':
+        # The request was sent and acknowledged: the task says changed, and the result what was sent.
+        check(result.get('changed') and result.get('write_state') == 'confirmed',
+              'a restart that was sent is reported as changed=%s, %r' % (result.get('changed'), result.get('write_state')))
     if fault['id'] == 'reboot required (statusCode 7)':
         check(result.get('reboot_required') and any('reboot' in w.lower() for w in result.get('warnings') or []),
               'statusCode 7 gave no reboot warning (%r)' % result.get('warnings'))
@@ -179,7 +183,8 @@ def run(data, only=None):
     from ansible_collections.camops.hikvision.plugins.plugin_utils.in_process import run_module
 
     plan = list(cells(data, only))
-    specs = [device_spec(i, module, protocol) for i, (fault, module, protocol) in enumerate(plan)]
+    specs = [dict(device_spec(i, module, protocol), **(fault.get('device') or {}))
+             for i, (fault, module, protocol) in enumerate(plan)]
     workdir = tempfile.mkdtemp(prefix='hik-faults-')
     fleet = Fleet(dict(devices=specs, defaults=dict(password=PASSWORD, port=PORT),
                        tls_dir=os.path.join(workdir, 'tls')))
@@ -194,7 +199,8 @@ def run(data, only=None):
         where = '%s / %s / %s' % (fault['id'], module, protocol)
         password = inject(device, fault)
         began = time.time()
-        result = run_module(module, module_args(module, device, protocol, workdir, password))
+        args = dict(module_args(module, device, protocol, workdir, password), **(fault.get('args') or {}))
+        result = run_module(module, args)
         seconds = time.time() - began
         found = judge(fault, module, result, seconds, device)
         with lock:
@@ -337,7 +343,7 @@ def render(data, table):
                   'playbook itself mid-fleet, and its resumption, is in the `playbook_decommission` integration target.',
                   '', '## The roles', '',
                   'And `tests/faults/roles.py`: the audit, decommission and transfer playbooks over a fleet with one',
-                  'fault per device (transient ones, persistent ones, a locked one, a wrong password, a',
+                  'fault per device (transient ones, a device gone, malformed answers, a locked one, a wrong password, a',
                   'write lost or refused, statusCode 7). The devices expected to fail are exactly the failed hosts in',
                   'the recap (a device the flow finds unreachable is reported unreachable, and its host is failed after',
                   'the report), the others finish, each report record says the same with one sentence, and the',

@@ -40,7 +40,6 @@ EXPECT = {
     'busy-once': ({'busy': 1}, 'ok', 'ok', 'ok'),
     'dropped-once': ({'drop': 1}, 'ok', 'ok', 'ok'),
     'reset-once': ({'reset_mid_body': 1}, 'ok', 'ok', 'ok'),
-    'busy-always': ({'busy': True}, 'failed', 'failed', 'failed'),
     'gone': ({'drop': True}, 'failed', 'unreachable', 'unreachable'),
     'malformed': ({'malformed_xml': True}, 'failed', 'failed', 'failed'),
     'locked': ('locked', 'failed', 'failed', 'failed'),
