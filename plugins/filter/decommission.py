@@ -120,7 +120,8 @@ def decommission_record(facts):
         # A device that failed after some changes is failed, not also changed (the counts add up); the steps'
         # own records still say what changed.
         'changed': _changed(status, steps, removed, channels, not_reachable),
-        'partial_changes': status != 'ok' and any(step.get('changed') for step in steps.values()),
+        'partial_changes': status != 'ok' and (any(step.get('changed') for step in steps.values())
+                                               or bool(channels.get('changed', False))),
         'check_mode': check_mode,
         'failed_step': failed_step,
         'error': error,
@@ -247,6 +248,14 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
     recorder_name = get('hik_recorder')
     recorder_known = recorder_name is not None and recorder_name in hostvars
     recorder = hostvars[recorder_name] if recorder_known else {}
+    plan = _dict(recorder['decommission_channel_plan'] if 'decommission_channel_plan' in recorder else None)
+    if recorder_name in _dict(plan.get('own')):
+        # The recorder leaves in this run too: its own flow task removed its departing cameras.
+        recorder_channels, recorder_error, recorder_note = _own_channels(recorder_name, recorder)
+    else:
+        recorder_channels = recorder['decommission_r_channels'] if 'decommission_r_channels' in recorder else {}
+        recorder_error = recorder['decommission_recorder_error'] if 'decommission_recorder_error' in recorder else None
+        recorder_note = None
     record = decommission_record({
         'name': name, 'site': get('hik_site', 'default'), 'address': get('ansible_host', name),
         'run': run, 'check_mode': check_mode,
@@ -262,17 +271,83 @@ def decommission_host_record(host, hostvars, run, check_mode, failure=None, hand
         'recorder': recorder_name,
         'recorder_expected': recorders,
         'recorder_known': recorder_known,
-        'recorder_in_run': 'decommission_departing_by_recorder' in recorder,
-        'recorder_channels': recorder['decommission_r_channels'] if 'decommission_r_channels' in recorder else {},
-        'recorder_error': recorder['decommission_recorder_error'] if 'decommission_recorder_error' in recorder else None,
-        'channels': get('decommission_r_channels', {}),
+        'recorder_in_run': 'decommission_channel_plan' in recorder,
+        'recorder_channels': recorder_channels,
+        'recorder_error': recorder_error,
+        # This recorder's own removal: the recorders' play's task, or its flow task's step when it leaves too (the
+        # play's task is then skipped, and its registered result says so).
+        'channels': _own_removal(_dict(get('decommission_r_channels')), _dict(steps.get('channels'))),
         # A PoE camera (hik_poe) names its recorder in the note.
         'not_reachable': None if reachable else (recorder_name if boolean(get('hik_poe', False), strict=False) else ''),
     })
+    if recorder_note:
+        record['notes'].append(recorder_note)
     if central is not None:
         record['hikcentral'] = hikcentral_record(central, name)
         record['notes'].extend(_hikcentral_note(record['hikcentral']))
     return record
+
+
+def _own_removal(play_task, flow_step):
+    """A recorder's own channel removal: the recorders' play's task when it ran, else its flow's step."""
+    if play_task and not play_task.get('skipped'):
+        return play_task
+    return _confirmed(flow_step)
+
+
+def _own_channels(name, recorder):
+    """(channel removal result, error or None, note or None) of a recorder that removed its departing cameras'
+    channels in its own flow task (hik_decommission's channels step), from its variables ``recorder``."""
+    result = _dict(recorder['decommission_result'] if 'decommission_result' in recorder else None)
+    step = _dict(_dict(result.get('steps')).get('channels'))
+    outcome = step.get('outcome')
+    if outcome in ('done', 'already', 'not_supported'):
+        return step, None, None
+    if outcome == 'failed':
+        return {}, step.get('msg') or 'removing the channels failed', None
+    cred = recorder['decommission_cred'] if 'decommission_cred' in recorder else None
+    if result.get('left_alone') is True or _dict(cred).get('status') == 'factory_reset':
+        return {}, None, ('its recorder %s was factory reset by an earlier run and is left alone, so its channel '
+                          'list was not read' % name)
+    failure = _dict(recorder['decommission_failure'] if 'decommission_failure' in recorder else None)
+    reason = failure.get('error') or result.get('msg')
+    if reason:
+        return {}, ('its recorder\'s own run stopped at %s before the channels were removed: %s'
+                    % (failure.get('step') or result.get('failed_step') or 'preflight', reason)), None
+    return {}, 'its recorder\'s own run did not remove the channels (the recorder was not decommissioned)', None
+
+
+def decommission_channels(departing, remove=True):
+    """Which recorder removes which departing cameras' channels, from the variables of every departing host
+    (``departing``: hostvars of each): ``recorders`` {recorder: [channel selector]} for the recorders that stay
+    (the recorders' play removes them in a task of their own), ``own`` the same for the recorders that leave in
+    this run too (their own flow task removes them, in its login session: hik_decommission's remove_channels).
+    A camera's selector is its hik_recorder_channel, else its address, guarded by its hik_serial when the
+    inventory has it (a replacement camera at the same address is not removed). ``remove`` false: both empty."""
+    by_recorder = {}
+    names = set()
+    for host in departing or []:
+        def get(key, default=None, host=host):
+            return host[key] if key in host else default
+        name = get('inventory_hostname')
+        names.add(name)
+        recorder = get('hik_recorder')
+        if not remove or recorder is None:
+            continue
+        channel = get('hik_recorder_channel')
+        if channel is None:
+            selector = {'ip_address': get('ansible_host', name)}
+        elif isinstance(channel, dict) or hasattr(channel, 'keys'):
+            selector = dict((key, channel[key]) for key in channel.keys())
+        else:
+            raise AnsibleFilterError('hik_recorder_channel of %s must be a mapping (channel_id, ip_address, '
+                                     'serial_number or name), got %r.' % (name, channel))
+        serial = get('hik_serial')
+        if serial is not None:
+            selector['expected_serial_number'] = serial
+        by_recorder.setdefault(str(recorder), []).append(_plain(selector))
+    return {'recorders': dict((key, value) for key, value in by_recorder.items() if key not in names),
+            'own': dict((key, value) for key, value in by_recorder.items() if key in names)}
 
 
 def hikcentral_queries(hosts, hostvars):
@@ -453,6 +528,7 @@ def decommission_store_after(secrets, result, check_mode=False):
 class FilterModule(object):
     def filters(self):
         return {'decommission_record': decommission_record, 'decommission_host_record': decommission_host_record,
+                'decommission_channels': decommission_channels,
                 'decommission_secrets': decommission_secrets, 'decommission_store_after': decommission_store_after,
                 'decommission_run': decommission_run, 'hikcentral_queries': hikcentral_queries,
                 'hikcentral_note': hikcentral_note, 'hikcentral_findings': hikcentral_findings}

@@ -16,7 +16,7 @@ Three pure parts, unit-tested without Ansible or a device:
 - ``record_after(secrets, result)``: the record to store after the run, from what the device confirmed.
 
 The executor (``Flow``) runs the steps on one login session (runner.run_step), in the order a careful
-installer would: backup, cloud account and Hik-Connect, ONVIF accounts, local accounts and the password
+installer would: backup, a recorder's departing cameras off its channel list, cloud account and Hik-Connect, ONVIF accounts, local accounts and the password
 rotation (verified with fresh logins), the verification read, the hand-over, the factory reset. A step that
 fails stops the device; each step's outcome is one of done, already, not_supported, failed, skipped.
 """
@@ -26,6 +26,7 @@ import random
 import re
 import string
 
+from ansible_collections.camops.hikvision.plugins.module_utils import channels as channels_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import device_info
 from ansible_collections.camops.hikvision.plugins.module_utils import platform as platform_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import specs
@@ -34,6 +35,7 @@ from ansible_collections.camops.hikvision.plugins.module_utils.isapi.api import 
 from ansible_collections.camops.hikvision.plugins.module_utils.runner import Plan, Refusal, run_step
 from ansible_collections.camops.hikvision.plugins.module_utils.steps import accounts as accounts_step
 from ansible_collections.camops.hikvision.plugins.module_utils.steps import backup as backup_step
+from ansible_collections.camops.hikvision.plugins.module_utils.steps import channels as channels_step
 from ansible_collections.camops.hikvision.plugins.module_utils.steps import cloud_binding as cloud_step
 from ansible_collections.camops.hikvision.plugins.module_utils.steps import reset as reset_step
 
@@ -44,7 +46,7 @@ CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, SYMBOL
 PASSWORD_MIN = 8
 PASSWORD_MAX = 64
 CODE_LENGTH = platform_mod.CODE_MAX
-STEPS = ('backup', 'cloud', 'onvif_users', 'users', 'verify', 'handover', 'factory_reset')
+STEPS = ('backup', 'channels', 'cloud', 'onvif_users', 'users', 'verify', 'handover', 'factory_reset')
 
 _RANDOM = random.SystemRandom()
 
@@ -228,6 +230,20 @@ def settings_from_params(params):
                 handover_code=params['handover_verification_code'], factory_reset=params['factory_reset'])
 
 
+def channel_entries(params):
+    """hik_decommission's remove_channels as hik_camera_channel's entries (state absent); ValueError, in one
+    sentence, for an entry that selects nothing."""
+    entries = []
+    for item in params.get('remove_channels') or []:
+        entry = dict((key, None) for key in specs.CHANNEL_FIELDS)
+        entry.update((key, value) for key, value in item.items() if key in specs.CHANNEL_SELECT)
+        entry['state'] = 'absent'
+        check = dict(entry, port=None)
+        channels_mod.validate_entry(check)
+        entries.append(entry)
+    return entries
+
+
 def params_problem(params):
     """Why hik_decommission's options cannot work, in one sentence, or None (checked before any request)."""
     if params.get('credential_store'):
@@ -248,6 +264,10 @@ def params_problem(params):
         return 'factory_reset needs confirm_serial (the serial number the device must report); nothing was sent.'
     if params['backup'] and not (params['backup_dir'] and params['backup_name']):
         return 'backup needs backup_dir and backup_name; nothing was sent.'
+    try:
+        channel_entries(params)
+    except ValueError as exc:
+        return 'Refusing remove_channels: %s Nothing was sent.' % str(exc)
     return None
 
 
@@ -273,8 +293,8 @@ class Flow(object):
 
     def step(self, name, module, plan, apply=None, **values):
         outcome, result = run_step(self.runner, self.step_params(module, **values), plan, apply)
-        if outcome != 'failed' and (result.get('onvif_supported') is False or result.get('cloud_supported') is False) \
-                and not result.get('changed'):
+        unsupported = any(result.get(key) is False for key in ('onvif_supported', 'cloud_supported', 'channels_supported'))
+        if outcome != 'failed' and unsupported and not result.get('changed'):
             outcome = 'not_supported'
         result['outcome'] = outcome
         self.result['steps'][name] = result
@@ -331,6 +351,14 @@ class Flow(object):
                     self.stop('backup', result)
                 runner.warn('%s: the configuration backup failed and backup_required is false, so the run goes on '
                             'without it: %s' % (runner.client.label, result.get('msg')))
+
+        channels = channel_entries(params)
+        if channels:
+            # A departing recorder's departing cameras, in its own session (the recorders' play does the others).
+            outcome, result = self.step('channels', 'hik_camera_channel', channels_step.plan, channels_step.apply,
+                                        state='absent', channels=channels)
+            if outcome == 'failed':
+                self.stop('channels', result)
 
         if plan['cloud_account'] or plan['cloud_off']:
             outcome, result = self.cloud_absent(pre, plan)

@@ -69,6 +69,8 @@ CHANNEL_FIELDS = dict(
 )
 # The channel fields that select or describe one channel (not given with channels).
 CHANNEL_SINGLE = [key for key in CHANNEL_FIELDS if key not in ('state', 'update_password')]
+# The fields that select a channel to remove (hik_decommission's remove_channels).
+CHANNEL_SELECT = ('channel_id', 'ip_address', 'serial_number', 'name', 'expected_serial_number')
 
 # One account of hik_user's users list.
 USER_ENTRY = dict(
@@ -141,6 +143,8 @@ def _decommission():
             )),
             keep_users=dict(type='list', elements='str', default=[]),
             keep_onvif_users=dict(type='list', elements='str', default=[]),
+            remove_channels=dict(type='list', elements='dict', default=[],
+                                 options=dict((key, copy.deepcopy(CHANNEL_FIELDS[key])) for key in CHANNEL_SELECT)),
             backup=dict(type='bool', default=True),
             backup_dir=dict(type='path'),
             backup_name=dict(type='str'),

@@ -15,15 +15,17 @@ description:
   - 1. A preflight read (device, capabilities, local and ONVIF accounts, Hik-Connect), logging in with
     O(password) and, once, with O(fallback_password) when the device refuses it.
   - 2. The configuration backup (O(backup)).
-  - 3. The cloud step (O(cloud)) - the device deleted from the cloud account with O(provider), and Hik-Connect
+  - 3. On a recorder, the departing cameras of O(remove_channels) removed from its channel list, as
+    M(camops.hikvision.hik_camera_channel) does with O(camops.hikvision.hik_camera_channel#module:state=absent).
+  - 4. The cloud step (O(cloud)) - the device deleted from the cloud account with O(provider), and Hik-Connect
     access switched off with the verification code rotated to O(verification_code).
-  - 4. Every ONVIF account not in O(keep_onvif_users) deleted.
-  - 5. Every local account except the login account and O(keep_users) deleted, and the login account's password
+  - 5. Every ONVIF account not in O(keep_onvif_users) deleted.
+  - 6. Every local account except the login account and O(keep_users) deleted, and the login account's password
     rotated to O(new_password), proved by a login with the new password and a refused login with the old one.
-  - 6. A verification read with the new password of what the run changed and no login has read since, and a
+  - 7. A verification read with the new password of what the run changed and no login has read since, and a
     check that only the kept accounts are left and access is off.
-  - 7. With O(handover_verification_code), Hik-Connect switched on with the new owner's code.
-  - 8. With O(factory_reset=true), the factory reset, guarded by O(confirm_serial).
+  - 8. With O(handover_verification_code), Hik-Connect switched on with the new owner's code.
+  - 9. With O(factory_reset=true), the factory reset, guarded by O(confirm_serial).
   - A step that fails stops the device; the result says each step's outcome (RV(steps)).
   - With O(credential_store), the task itself reads the device's record in the built-in credential store
     (M(camops.hikvision.hik_credential)'s files), plans the secrets from it (the login and its fallback, the new
@@ -33,7 +35,7 @@ description:
   - Without O(credential_store), a playbook must store O(new_password) and O(verification_code) before the
     task, since the module does not store them.
   - Each step is the same code as the module of its own (M(camops.hikvision.hik_config_backup),
-    M(camops.hikvision.hik_cloud_binding), M(camops.hikvision.hik_user),
+    M(camops.hikvision.hik_camera_channel), M(camops.hikvision.hik_cloud_binding), M(camops.hikvision.hik_user),
     M(camops.hikvision.hik_factory_reset)).
 author:
   - camops.hikvision maintainers (@camops)
@@ -107,6 +109,35 @@ options:
     type: list
     elements: str
     default: []
+  remove_channels:
+    description:
+      - On a recorder that is itself leaving, the IP camera channels to remove in this task's login session (the
+        C(camops.hikvision.decommission) role passes the recorder's departing cameras here, and removes those of
+        a recorder that stays in a task of its own).
+      - Each entry selects one channel, as an entry of M(camops.hikvision.hik_camera_channel)'s
+        O(camops.hikvision.hik_camera_channel#module:channels) does; a channel that is gone already is not an
+        error, and a channel whose camera reports another serial number than O(remove_channels[].expected_serial_number)
+        fails the step before any write.
+      - On a device with no IP channel list (a camera), the step's outcome is V(not_supported).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      channel_id:
+        description: The channel's id on the recorder.
+        type: int
+      ip_address:
+        description: The camera's address as the recorder has it.
+        type: str
+      serial_number:
+        description: The camera's serial number as the recorder reports it.
+        type: str
+      name:
+        description: The channel's name.
+        type: str
+      expected_serial_number:
+        description: Remove the selected channel only when its camera reports this serial number, or none.
+        type: str
   backup:
     description: Download the configuration before any change, into O(backup_dir). An existing file is kept.
     type: bool
@@ -173,6 +204,7 @@ notes:
 seealso:
   - module: camops.hikvision.hik_device_info
   - module: camops.hikvision.hik_user
+  - module: camops.hikvision.hik_camera_channel
   - module: camops.hikvision.hik_cloud_binding
   - module: camops.hikvision.hik_credential
 '''
@@ -207,7 +239,7 @@ EXAMPLES = r'''
 RETURN = r'''
 steps:
   description:
-    - Each step's outcome and result, by name - C(backup), C(cloud), C(onvif_users), C(users), C(verify),
+    - Each step's outcome and result, by name - C(backup), C(channels), C(cloud), C(onvif_users), C(users), C(verify),
       C(handover), C(factory_reset).
     - C(outcome) is V(done) (changed, or would change in check mode), V(already) (nothing to change),
       V(not_supported) (the device does not offer it), V(failed) (with C(msg) and C(write_state)) or V(skipped)

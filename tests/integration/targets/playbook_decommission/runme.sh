@@ -87,7 +87,13 @@ import json, sys
 counters = json.load(sys.stdin)
 reads = dict((n, d['by_request'].get('GET /ISAPI/Security/users', 0)) for n, d in counters.items())
 print('account list reads:', reads, 'requests:', dict((n, d['requests']) for n, d in counters.items()))
-assert all(reads[n] == 2 for n in ('cam-a1', 'cam-a2', 'dvr-a', 'nvr-a')), reads"
+assert all(reads[n] == 2 for n in ('cam-a1', 'cam-a2', 'dvr-a', 'nvr-a')), reads
+# nvr-a leaves with its cameras: its own flow removed their channels, on its one login session (the preflight's
+# challenge and the rotation's two proofs), and read its channel list once.
+nvr = counters['nvr-a']
+assert nvr['challenges'] == 3 and nvr['by_request'].get('GET /ISAPI/ContentMgmt/InputProxy/channels') == 1, nvr"
+grep -E '"site_a +cam-a1 .*removed from nvr-a \(channel [0-9]+\)' "$logs/run1.log"
+grep -E '"site_a +nvr-a .*cameras removed: ' "$logs/run1.log"
 # cam-a2 refuses a nonce's third use: its preflight met that once and the role gave the limit to every later
 # step (hik_user's ONVIF and local accounts, the verification read), so nothing else was refused.
 nonce_overuses() {

@@ -1,8 +1,10 @@
 """decommission_record: the report record of one device, from what the decommission role registered."""
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.camops.hikvision.plugins.filter.decommission import (
-    FilterModule, decommission_host_record, decommission_record, decommission_run, decommission_secrets,
-    decommission_store_after, hikcentral_findings, hikcentral_note, hikcentral_queries)
+    FilterModule, decommission_channels, decommission_host_record, decommission_record, decommission_run,
+    decommission_secrets, decommission_store_after, hikcentral_findings, hikcentral_note, hikcentral_queries)
 
 PRE = {'device': {'model': 'DS-2CD2146G2-ISU', 'serial_number': 'DS-1', 'device_type': 'IPCamera',
                   'firmware_version': 'V5.7.3', 'mac_address': 'aa:bb', 'extra': 'not copied'},
@@ -21,6 +23,7 @@ def facts(**kwargs):
 def test_the_filters_are_registered():
     assert FilterModule().filters() == {'decommission_record': decommission_record,
                                         'decommission_host_record': decommission_host_record,
+                                        'decommission_channels': decommission_channels,
                                         'decommission_secrets': decommission_secrets,
                                         'decommission_store_after': decommission_store_after,
                                         'decommission_run': decommission_run, 'hikcentral_queries': hikcentral_queries,
@@ -47,7 +50,7 @@ def host(**kwargs):
     return base
 
 
-RECORDER = dict(inventory_hostname='nvr-1', decommission_departing_by_recorder={'nvr-1': ['cam-1']},
+RECORDER = dict(inventory_hostname='nvr-1', decommission_channel_plan={'recorders': {'nvr-1': [{'ip_address': '127.0.0.5'}]}, 'own': {}},
                 decommission_r_channels={'changed': True, 'removed': [{'id': 3, 'ip_address': '127.0.0.5'},
                                                                       {'id': 4, 'ip_address': '127.0.0.6'}]})
 
@@ -210,6 +213,97 @@ def test_a_camera_whose_recorder_was_not_in_the_run_failed_that_step_when_the_ru
     failed = {'cam-1': host(decommission_failure={'step': 'Preflight', 'error': 'refused'}), 'nvr-1': limited_out}
     record = decommission_host_record(failed['cam-1'], failed, 'decommission', False, recorders=True)
     assert (record['failed_step'], record['error']) == ('Preflight', 'refused')
+
+
+def test_departing_cameras_are_sorted_by_recorder_and_a_departing_recorder_removes_its_own():
+    """A recorder that leaves in the same run removes its cameras itself (one login session); the others in
+    the recorders' play. The selector is hik_recorder_channel, else the address, guarded by hik_serial."""
+    departing = [
+        dict(inventory_hostname='cam-1', ansible_host='10.0.0.1', hik_recorder='nvr-a', hik_serial='S1'),
+        dict(inventory_hostname='cam-2', hik_recorder='nvr-a', hik_recorder_channel={'channel_id': 4,
+                                                                                     'ip_address': '192.168.254.4'}),
+        dict(inventory_hostname='cam-3', ansible_host='10.0.0.3', hik_recorder='nvr-b'),
+        dict(inventory_hostname='cam-4', ansible_host='10.0.0.4'),                    # no recorder
+        dict(inventory_hostname='cam-5', ansible_host='10.0.0.5', hik_recorder=None),  # none either
+        dict(inventory_hostname='nvr-a', ansible_host='10.0.1.1'),
+    ]
+    assert decommission_channels(departing) == {
+        'recorders': {'nvr-b': [{'ip_address': '10.0.0.3'}]},
+        'own': {'nvr-a': [{'ip_address': '10.0.0.1', 'expected_serial_number': 'S1'},
+                          {'channel_id': 4, 'ip_address': '192.168.254.4'}]}}
+    assert decommission_channels(departing[:3]) == {
+        'recorders': {'nvr-a': [{'ip_address': '10.0.0.1', 'expected_serial_number': 'S1'},
+                                {'channel_id': 4, 'ip_address': '192.168.254.4'}],
+                      'nvr-b': [{'ip_address': '10.0.0.3'}]}, 'own': {}}
+    assert decommission_channels(departing, False) == {'recorders': {}, 'own': {}}
+    assert decommission_channels([]) == {'recorders': {}, 'own': {}}
+    # The inventory's mapping is not changed by the serial guard.
+    assert departing[1]['hik_recorder_channel'] == {'channel_id': 4, 'ip_address': '192.168.254.4'}
+    try:
+        decommission_channels([dict(inventory_hostname='cam-9', hik_recorder='nvr-a', hik_recorder_channel='3')])
+    except AnsibleFilterError as exc:
+        assert str(exc).startswith('hik_recorder_channel of cam-9 must be a mapping')
+    else:
+        raise AssertionError('a channel selector that is not a mapping was taken')
+
+
+OWN_PLAN = {'recorders': {}, 'own': {'nvr-1': [{'ip_address': '127.0.0.5'}]}}
+
+
+def own_recorder(**kwargs):
+    """A recorder that left in the same run: its flow task's result (its channels step) is the record's source."""
+    removal = {'outcome': 'done', 'changed': True, 'removed': [{'id': 3, 'ip_address': '127.0.0.5'}]}
+    base = dict(inventory_hostname='nvr-1', ansible_host='127.0.0.1', decommission_channel_plan=OWN_PLAN,
+                decommission_result=result(channels=removal),
+                # The recorders' play's task was skipped for it, and registered so.
+                decommission_r_channels={'skipped': True, 'changed': False, 'skip_reason': 'Conditional result was False'})
+    base.update(kwargs)
+    return base
+
+
+def test_a_departing_recorder_removes_its_cameras_in_its_own_flow_and_the_records_say_so():
+    hostvars = {'cam-1': host(), 'nvr-1': own_recorder()}
+    camera = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, recorders=True)
+    assert camera['status'] == 'ok' and camera['recorder'] == {'name': 'nvr-1', 'in_run': True,
+                                                               'removed_channels': [3]}
+    assert 'removed from nvr-1 (channel 3)' in camera['changes']
+    recorder = decommission_host_record(hostvars['nvr-1'], hostvars, 'decommission', False, recorders=True)
+    assert recorder['status'] == 'ok' and recorder['changes'][:2] == ['configuration backed up',
+                                                                      'cameras removed: 127.0.0.5']
+    # Already gone: nothing removed, nothing failed.
+    gone = {'outcome': 'already', 'changed': False, 'removed': []}
+    hostvars['nvr-1'] = own_recorder(decommission_result=result(channels=gone))
+    camera = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, recorders=True)
+    assert camera['status'] == 'ok' and camera['recorder']['removed_channels'] == []
+
+
+def test_a_departing_recorder_that_did_not_remove_its_cameras_fails_them_with_its_reason():
+    refused = {'outcome': 'failed', 'changed': False, 'msg': 'nvr-1: channel 3 reports serial number X, not S1.',
+               'removed': [{'id': 3, 'ip_address': '127.0.0.5'}]}
+    cases = [
+        (own_recorder(decommission_result=dict(result(channels=refused), failed_step='channels'),
+                      decommission_failure={'step': 'channels', 'error': refused['msg']}),
+         refused['msg']),
+        (own_recorder(decommission_result={'failed': True, 'failed_step': 'backup', 'msg': 'disk full',
+                                           'steps': {'channels': {'outcome': 'skipped'}}},
+                      decommission_failure={'step': 'backup', 'error': 'disk full'}),
+         "its recorder's own run stopped at backup before the channels were removed: disk full"),
+        (own_recorder(decommission_result={'unreachable': True, 'msg': 'timed out'}),
+         "its recorder's own run stopped at preflight before the channels were removed: timed out"),
+        (own_recorder(decommission_result={}),
+         "its recorder's own run did not remove the channels (the recorder was not decommissioned)"),
+    ]
+    for recorder, error in cases:
+        hostvars = {'cam-1': host(), 'nvr-1': recorder}
+        camera = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, recorders=True)
+        assert (camera['status'], camera['failed_step'], camera['error']) == ('failed', 'recorder nvr-1', error)
+        assert camera['recorder']['removed_channels'] == []  # a failed step's prediction is not a removal
+    # A recorder an earlier run reset is left alone: its cameras are not failed for it, the note says why.
+    hostvars = {'cam-1': host(), 'nvr-1': own_recorder(decommission_result={'left_alone': True, 'skipped': True})}
+    camera = decommission_host_record(hostvars['cam-1'], hostvars, 'decommission', False, recorders=True)
+    assert camera['status'] == 'ok'
+    assert camera['notes'][-1] == ('its recorder nvr-1 was factory reset by an earlier run and is left alone, so '
+                                   'its channel list was not read')
 
 
 def test_a_failed_step_claims_nothing_it_did_not_confirm():

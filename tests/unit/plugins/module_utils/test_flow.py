@@ -209,7 +209,7 @@ def test_one_session_does_the_whole_job_and_a_rerun_only_reads(fleet, cam, tmp_p
     assert not result.get('failed'), result
     steps = result['steps']
     assert {name: steps[name]['outcome'] for name in flow.STEPS} == dict(
-        backup='done', cloud='done', onvif_users='done', users='done', verify='done', handover='skipped',
+        backup='done', channels='skipped', cloud='done', onvif_users='done', users='done', verify='done', handover='skipped',
         factory_reset='skipped')
     assert result['changed'] and result['password_in_use'] == 'new_password'
     assert steps['users']['deleted'] == ['installer'] and steps['onvif_users']['deleted'] == ['old']
@@ -299,3 +299,69 @@ def test_an_account_list_the_preflight_could_not_read_is_read_by_the_step_not_pl
     written = [key for key in fleet.counters('cam')['by_request']
                if not key.startswith('GET ') and key.split(' ', 1)[1].startswith('/ISAPI/Security/users')]
     assert result['steps']['users'].get('created', []) == [] and written == [], written
+
+
+@pytest.fixture
+def nvr(fleet):
+    """A recorder of a real capture (DS-7608NXI-I2) with two IP cameras on its channel list (an overlay)."""
+    device = fleet.device('DS-7608NXI-I2')
+    device.auth.unlock_all()
+    device.seed(dict(password=PASSWORD, users=[dict(id=1, name='admin', password=PASSWORD)],
+                     channels=[dict(id=1, ip_address='192.168.254.2', serial_number='CAM-ONE'),
+                               dict(id=2, ip_address='192.168.254.3', serial_number='CAM-TWO')]))
+    device.reset_counters()
+    return device
+
+
+def channel_addresses(fleet, name):
+    return sorted(c.get('ip_address') for c in fleet.state(name).get('channels') or [])
+
+
+def test_a_departing_recorder_removes_its_departing_cameras_in_the_same_login_session(fleet, nvr):
+    leaving = [dict(ip_address='192.168.254.2', expected_serial_number='CAM-ONE')]
+    result = run_flow(flow_module(nvr, cloud=False, remove_channels=leaving))
+    assert not result.get('failed'), result
+    step = result['steps']['channels']
+    assert step['outcome'] == 'done' and step['changed'] is True
+    assert [c['id'] for c in step['removed']] == [1]
+    counters = fleet.counters('DS-7608NXI-I2')
+    # One login session: the preflight's challenge and the rotation's two proofs, no other.
+    assert counters['challenges'] == 3, counters
+    assert counters['by_request']['GET /ISAPI/ContentMgmt/InputProxy/channels'] == 1
+    assert counters['by_request']['DELETE /ISAPI/ContentMgmt/InputProxy/channels/1'] == 1
+    assert channel_addresses(fleet, 'DS-7608NXI-I2') == ['192.168.254.3']
+
+    nvr.reset_counters()
+    again = run_flow(flow_module(nvr, password=NEW, cloud=False, remove_channels=leaving))
+    assert not again.get('failed') and not again['changed']
+    assert again['steps']['channels']['outcome'] == 'already'
+    assert fleet.counters('DS-7608NXI-I2')['writes'] == 0
+
+
+def test_a_channel_that_holds_another_camera_now_stops_the_recorder_before_any_other_write(fleet, nvr):
+    replaced = [dict(ip_address='192.168.254.2', expected_serial_number='REPLACED')]
+    result = run_flow(flow_module(nvr, cloud=False, remove_channels=replaced))
+    assert result['failed'] and result['failed_step'] == 'channels'
+    assert result['steps']['channels']['outcome'] == 'failed' and 'REPLACED' in result['msg']
+    assert result['steps']['users']['outcome'] == 'skipped'
+    assert fleet.counters('DS-7608NXI-I2')['writes'] == 0
+    assert channel_addresses(fleet, 'DS-7608NXI-I2') == ['192.168.254.2', '192.168.254.3']
+
+
+def test_check_mode_names_the_channels_it_would_remove_and_writes_nothing(fleet, nvr):
+    result = run_flow(flow_module(nvr, check_mode=True, cloud=False,
+                                  remove_channels=[dict(ip_address='192.168.254.3')]))
+    assert result['steps']['channels']['outcome'] == 'done' and result['changed']
+    assert [c['id'] for c in result['steps']['channels']['removed']] == [2]
+    assert fleet.counters('DS-7608NXI-I2')['writes'] == 0
+
+
+def test_a_camera_has_no_channels_to_remove_and_a_selector_of_nothing_is_refused_first(fleet, cam):
+    result = run_flow(flow_module(cam, cloud=False, remove_channels=[dict(ip_address='192.168.254.2')]))
+    assert not result.get('failed'), result
+    assert result['steps']['channels']['outcome'] == 'not_supported'
+    cam.reset_counters()
+    refused = run_flow(flow_module(cam, cloud=False, remove_channels=[dict(channel_id=None)]))
+    assert refused['failed'] and refused['msg'].startswith('Refusing remove_channels: Each channel needs')
+    assert refused['msg'].endswith('Nothing was sent.')
+    assert fleet.counters('cam')['requests'] == 0
