@@ -234,6 +234,21 @@ EXAMPLES = r'''
     factory_reset: true
     confirm_serial: DS-2CD2143G2-I20230101AAWRJ00000001
   delegate_to: localhost
+
+- name: Decommission a recorder, and take two departing cameras off its channel list in the same session
+  camops.hikvision.hik_decommission:
+    host: 192.0.2.20
+    password: "{{ hik_password }}"
+    credential_store:
+      dir: /srv/hik/credentials
+      name: "{{ inventory_hostname }}"
+    backup_dir: /srv/hik/backups
+    backup_name: "{{ inventory_hostname }}"
+    remove_channels:
+      - ip_address: 192.168.254.3
+        expected_serial_number: DS-2CD2146G2-ISU20230101AAWRJ00000002
+      - channel_id: 5
+  delegate_to: localhost
 '''
 
 RETURN = r'''
