@@ -34,6 +34,10 @@ RECORDER_UNKNOWN = ('its recorder %s (hik_recorder) is not in the inventory, so 
 NOT_REACHABLE = ('not reachable from the controller (hik_reachable is false%s), so its own steps (backup, cloud, '
                  'accounts, password, reset) were not run; take it in hand where it is')
 STEPS = ('backup', 'cloud', 'onvif_users', 'users', 'factory_reset', 'handover')
+# A channel selector's keys (hik_recorder_channel), each as both removals take it.
+SELECTOR_KEYS = {'channel_id': 'channel_id', 'ip_address': 'ip_address', 'port': 'camera_port',
+                 'camera_port': 'camera_port', 'serial_number': 'serial_number', 'name': 'name',
+                 'expected_serial_number': 'expected_serial_number'}
 
 
 def _dict(value):
@@ -99,8 +103,9 @@ def decommission_record(facts):
     status = 'failed' if failure or recorder_error is not None or recorder_missed else 'ok'
     if unreachable:
         status = 'unreachable'
-    if left_alone:
-        # A device a previous run reset is not touched; the record says so.
+    if left_alone and recorder_error is None and not recorder_missed:
+        # A device a previous run reset is not touched; the record says so. Its channel on its recorder is still
+        # this run's to remove: a recorder that failed at it fails the record, so that the retry takes both.
         status, error = 'skipped', LEFT_ALONE_ERROR
     not_reachable = facts.get('not_reachable')
     if not_reachable is not None and status == 'ok':
@@ -314,7 +319,8 @@ def _own_channels(name, recorder):
     if reason:
         return {}, ('its recorder\'s own run stopped at %s before the channels were removed: %s'
                     % (failure.get('step') or result.get('failed_step') or 'preflight', reason)), None
-    return {}, 'its recorder\'s own run did not remove the channels (the recorder was not decommissioned)', None
+    return {}, ('its recorder\'s decommission did not report a channel removal (it did not run, or ran before the '
+                'recorders\' tasks sorted the departing cameras)'), None
 
 
 def decommission_channels(departing, remove=True):
@@ -338,12 +344,15 @@ def decommission_channels(departing, remove=True):
         if channel is None:
             selector = {'ip_address': get('ansible_host', name)}
         elif isinstance(channel, dict) or hasattr(channel, 'keys'):
-            selector = dict((key, channel[key]) for key in channel.keys())
+            # The keys that select a channel, the same for both removals (hik_camera_channel's channels entry and
+            # hik_decommission's remove_channels); the others (state, protocol, credentials) select nothing.
+            selector = dict((SELECTOR_KEYS.get(key, key), channel[key]) for key in channel.keys()
+                            if key in SELECTOR_KEYS or key in SELECTOR_KEYS.values())
         else:
             raise AnsibleFilterError('hik_recorder_channel of %s must be a mapping (channel_id, ip_address, '
                                      'serial_number or name), got %r.' % (name, channel))
         serial = get('hik_serial')
-        if serial is not None:
+        if serial:
             selector['expected_serial_number'] = serial
         by_recorder.setdefault(str(recorder), []).append(_plain(selector))
     return {'recorders': dict((key, value) for key, value in by_recorder.items() if key not in names),

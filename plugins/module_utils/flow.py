@@ -238,7 +238,7 @@ def channel_entries(params):
         entry = dict((key, None) for key in specs.CHANNEL_FIELDS)
         entry.update((key, value) for key, value in item.items() if key in specs.CHANNEL_SELECT)
         entry['state'] = 'absent'
-        check = dict(entry, port=None)
+        check = dict(entry, port=entry['camera_port'])
         channels_mod.validate_entry(check)
         entries.append(entry)
     return entries

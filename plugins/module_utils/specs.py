@@ -69,8 +69,8 @@ CHANNEL_FIELDS = dict(
 )
 # The channel fields that select or describe one channel (not given with channels).
 CHANNEL_SINGLE = [key for key in CHANNEL_FIELDS if key not in ('state', 'update_password')]
-# The fields that select a channel to remove (hik_decommission's remove_channels).
-CHANNEL_SELECT = ('channel_id', 'ip_address', 'serial_number', 'name', 'expected_serial_number')
+# The fields that select a channel to remove (hik_decommission's remove_channels; camera_port narrows ip_address).
+CHANNEL_SELECT = ('channel_id', 'ip_address', 'camera_port', 'serial_number', 'name', 'expected_serial_number')
 
 # One account of hik_user's users list.
 USER_ENTRY = dict(
@@ -90,6 +90,12 @@ def connection_argument_spec(**extra):
     spec = copy.deepcopy(CONNECTION)
     spec.update(copy.deepcopy(extra))
     return spec
+
+
+def _channel_select():
+    options = dict((key, copy.deepcopy(CHANNEL_FIELDS[key])) for key in CHANNEL_SELECT)
+    options['camera_port']['aliases'] = ['port']
+    return options
 
 
 def _channel():
@@ -143,8 +149,7 @@ def _decommission():
             )),
             keep_users=dict(type='list', elements='str', default=[]),
             keep_onvif_users=dict(type='list', elements='str', default=[]),
-            remove_channels=dict(type='list', elements='dict', default=[],
-                                 options=dict((key, copy.deepcopy(CHANNEL_FIELDS[key])) for key in CHANNEL_SELECT)),
+            remove_channels=dict(type='list', elements='dict', default=[], options=_channel_select()),
             backup=dict(type='bool', default=True),
             backup_dir=dict(type='path'),
             backup_name=dict(type='str'),

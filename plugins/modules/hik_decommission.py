@@ -129,6 +129,10 @@ options:
       ip_address:
         description: The camera's address as the recorder has it.
         type: str
+      camera_port:
+        description: With O(remove_channels[].ip_address), the camera's port as the recorder has it.
+        type: int
+        aliases: [port]
       serial_number:
         description: The camera's serial number as the recorder reports it.
         type: str

@@ -207,8 +207,16 @@ def test_a_camera_whose_recorder_was_not_in_the_run_failed_that_step_when_the_ru
     no_recorder = {'cam-1': host(hik_recorder=None)}
     assert decommission_host_record(no_recorder['cam-1'], no_recorder, 'decommission', False,
                                     recorders=True)['status'] == 'ok'
-    reset = {'cam-1': host(decommission_cred={'status': 'factory_reset'}), 'nvr-1': limited_out}
+    # A camera an earlier run reset is skipped, unless its channel is still to remove and was not: then it fails
+    # with its recorder's reason, so that the retry file takes it with its recorder.
+    reset = {'cam-1': host(decommission_cred={'status': 'factory_reset'}), 'nvr-1': RECORDER}
     assert decommission_host_record(reset['cam-1'], reset, 'decommission', False, recorders=True)['status'] == 'skipped'
+    reset['nvr-1'] = limited_out
+    record = decommission_host_record(reset['cam-1'], reset, 'decommission', False, recorders=True)
+    assert (record['status'], record['failed_step']) == ('failed', 'recorder nvr-1')
+    reset['nvr-1'] = dict(RECORDER, decommission_recorder_error='Log in: refused')
+    record = decommission_host_record(reset['cam-1'], reset, 'decommission', False, recorders=True)
+    assert (record['status'], record['error']) == ('failed', 'Log in: refused')
     # The camera's own failure comes first.
     failed = {'cam-1': host(decommission_failure={'step': 'Preflight', 'error': 'refused'}), 'nvr-1': limited_out}
     record = decommission_host_record(failed['cam-1'], failed, 'decommission', False, recorders=True)
@@ -237,6 +245,13 @@ def test_departing_cameras_are_sorted_by_recorder_and_a_departing_recorder_remov
                       'nvr-b': [{'ip_address': '10.0.0.3'}]}, 'own': {}}
     assert decommission_channels(departing, False) == {'recorders': {}, 'own': {}}
     assert decommission_channels([]) == {'recorders': {}, 'own': {}}
+    # Only the keys that select a channel, as both removals take them (port is camera_port); an empty hik_serial
+    # is no serial and leaves the selector's own guard in place.
+    odd = [dict(inventory_hostname='cam-6', hik_recorder='nvr-b', hik_serial='',
+                hik_recorder_channel={'ip_address': '10.0.0.6', 'port': 8001, 'protocol': 'HIKVISION',
+                                      'state': 'present', 'expected_serial_number': 'S6'})]
+    assert decommission_channels(odd)['recorders'] == {
+        'nvr-b': [{'ip_address': '10.0.0.6', 'camera_port': 8001, 'expected_serial_number': 'S6'}]}
     # The inventory's mapping is not changed by the serial guard.
     assert departing[1]['hik_recorder_channel'] == {'channel_id': 4, 'ip_address': '192.168.254.4'}
     try:
@@ -291,7 +306,8 @@ def test_a_departing_recorder_that_did_not_remove_its_cameras_fails_them_with_it
         (own_recorder(decommission_result={'unreachable': True, 'msg': 'timed out'}),
          "its recorder's own run stopped at preflight before the channels were removed: timed out"),
         (own_recorder(decommission_result={}),
-         "its recorder's own run did not remove the channels (the recorder was not decommissioned)"),
+         "its recorder's decommission did not report a channel removal (it did not run, or ran before the "
+         "recorders' tasks sorted the departing cameras)"),
     ]
     for recorder, error in cases:
         hostvars = {'cam-1': host(), 'nvr-1': recorder}

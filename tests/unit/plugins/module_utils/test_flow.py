@@ -348,6 +348,14 @@ def test_a_channel_that_holds_another_camera_now_stops_the_recorder_before_any_o
     assert channel_addresses(fleet, 'DS-7608NXI-I2') == ['192.168.254.2', '192.168.254.3']
 
 
+def test_a_port_narrows_the_channel_to_remove(fleet, nvr):
+    result = run_flow(flow_module(nvr, cloud=False, remove_channels=[dict(ip_address='192.168.254.3',
+                                                                          camera_port=8001)]))
+    assert not result.get('failed'), result
+    assert result['steps']['channels']['outcome'] == 'already'
+    assert channel_addresses(fleet, 'DS-7608NXI-I2') == ['192.168.254.2', '192.168.254.3']
+
+
 def test_check_mode_names_the_channels_it_would_remove_and_writes_nothing(fleet, nvr):
     result = run_flow(flow_module(nvr, check_mode=True, cloud=False,
                                   remove_channels=[dict(ip_address='192.168.254.3')]))
