@@ -25,6 +25,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.camops.hikvision.plugins.module_utils import flow
 from ansible_collections.camops.hikvision.plugins.module_utils import hikcentral
+from ansible_collections.camops.hikvision.plugins.module_utils import specs
 
 LEFT_ALONE_ERROR = 'factory reset by an earlier run (credential store status factory_reset)'
 RECORDER_NOT_IN_RUN = ('its recorder %s was not in this run (left out by --limit or decommission_recorders), so its '
@@ -34,10 +35,9 @@ RECORDER_UNKNOWN = ('its recorder %s (hik_recorder) is not in the inventory, so 
 NOT_REACHABLE = ('not reachable from the controller (hik_reachable is false%s), so its own steps (backup, cloud, '
                  'accounts, password, reset) were not run; take it in hand where it is')
 STEPS = ('backup', 'cloud', 'onvif_users', 'users', 'factory_reset', 'handover')
-# A channel selector's keys (hik_recorder_channel), each as both removals take it.
-SELECTOR_KEYS = {'channel_id': 'channel_id', 'ip_address': 'ip_address', 'port': 'camera_port',
-                 'camera_port': 'camera_port', 'serial_number': 'serial_number', 'name': 'name',
-                 'expected_serial_number': 'expected_serial_number'}
+# A channel selector's keys (hik_recorder_channel), each as both removals take it: hik_decommission's
+# remove_channels options (specs.CHANNEL_SELECT), and port, their camera_port's alias.
+SELECTOR_KEYS = dict([(key, key) for key in specs.CHANNEL_SELECT] + [('port', 'camera_port')])
 
 
 def _dict(value):
@@ -346,8 +346,7 @@ def decommission_channels(departing, remove=True):
         elif isinstance(channel, dict) or hasattr(channel, 'keys'):
             # The keys that select a channel, the same for both removals (hik_camera_channel's channels entry and
             # hik_decommission's remove_channels); the others (state, protocol, credentials) select nothing.
-            selector = dict((SELECTOR_KEYS.get(key, key), channel[key]) for key in channel.keys()
-                            if key in SELECTOR_KEYS or key in SELECTOR_KEYS.values())
+            selector = dict((SELECTOR_KEYS[key], channel[key]) for key in channel.keys() if key in SELECTOR_KEYS)
         else:
             raise AnsibleFilterError('hik_recorder_channel of %s must be a mapping (channel_id, ip_address, '
                                      'serial_number or name), got %r.' % (name, channel))

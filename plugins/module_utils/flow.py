@@ -16,8 +16,8 @@ Three pure parts, unit-tested without Ansible or a device:
 - ``record_after(secrets, result)``: the record to store after the run, from what the device confirmed.
 
 The executor (``Flow``) runs the steps on one login session (runner.run_step), in the order a careful
-installer would: backup, a recorder's departing cameras off its channel list, cloud account and Hik-Connect, ONVIF accounts, local accounts and the password
-rotation (verified with fresh logins), the verification read, the hand-over, the factory reset. A step that
+installer would: backup, a recorder's departing cameras off its channel list, cloud account and Hik-Connect,
+ONVIF accounts, local accounts and the password rotation (verified with fresh logins), the verification read, the hand-over, the factory reset. A step that
 fails stops the device; each step's outcome is one of done, already, not_supported, failed, skipped.
 """
 
@@ -26,7 +26,6 @@ import random
 import re
 import string
 
-from ansible_collections.camops.hikvision.plugins.module_utils import channels as channels_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import device_info
 from ansible_collections.camops.hikvision.plugins.module_utils import platform as platform_mod
 from ansible_collections.camops.hikvision.plugins.module_utils import specs
@@ -231,16 +230,15 @@ def settings_from_params(params):
 
 
 def channel_entries(params):
-    """hik_decommission's remove_channels as hik_camera_channel's entries (state absent); ValueError, in one
-    sentence, for an entry that selects nothing."""
+    """hik_decommission's remove_channels as hik_camera_channel's entries (state absent), checked as that module
+    checks them (steps/channels.wanted_entries); ValueError, in one sentence, for an entry that selects nothing."""
     entries = []
     for item in params.get('remove_channels') or []:
         entry = dict((key, None) for key in specs.CHANNEL_FIELDS)
         entry.update((key, value) for key, value in item.items() if key in specs.CHANNEL_SELECT)
         entry['state'] = 'absent'
-        check = dict(entry, port=entry['camera_port'])
-        channels_mod.validate_entry(check)
         entries.append(entry)
+    channels_step.wanted_entries(dict(channels=entries, state='absent', update_password=None))
     return entries
 
 
